@@ -1,0 +1,425 @@
+"""The nightly ETL flow: extract → transform → validate → stage, then publish once.
+
+Tasks are coarse (a batch of documents each) because Prefect's per-task overhead is milliseconds and
+its API records a few dozen task runs per second. Transform batches run in parallel in worker
+processes (or on a Dask cluster); every DuckDB write stays in this process, in order.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections import deque
+from concurrent.futures import Executor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import polars as pl
+from expectations.docs import build_data_docs, summary_markdown
+from expectations.gate import GateOutcome, validate_batch, validate_run
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NO_CACHE
+from prefect.runtime import flow_run
+
+from flows import runners
+from naba.settings import Settings
+from naba.version import pipeline_version
+from transforms import sources as source_readers
+from transforms.documents import prepare_documents
+from transforms.schema import DOCUMENTS, conform
+from warehouse import store
+
+
+class BlockingValidationError(RuntimeError):
+    """A blocking expectation failed: nothing of this run is published."""
+
+
+@dataclass
+class RunSummary:
+    run_id: str
+    warehouse: str
+    pipeline_version: str
+    inputs: int = 0
+    documents_new: int = 0
+    documents_unchanged: int = 0
+    documents_loaded: int = 0
+    documents_quarantined: int = 0
+    facts: dict[str, int] = field(default_factory=dict)
+    facts_quarantined: dict[str, int] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
+    totals: dict[str, int] = field(default_factory=dict)
+    data_docs: str | None = None
+
+
+@task(name="extract-documents", retries=2, retry_delay_seconds=[2, 10], cache_policy=NO_CACHE)
+def extract_documents(
+    con: store.duckdb.DuckDBPyConnection,
+    sources: list[Path],
+    batch_size: int,
+    version: str,
+    reprocess: bool,
+    run_id: str,
+) -> dict[str, int]:
+    """Read every source in bounded batches into staging: new documents, every input's source row,
+    and the inputs that could not be read (quarantine). Safe to retry: it starts from empty staging."""
+    logger = get_run_logger()
+    store.reset_staging(con)
+    counts = {"inputs": 0, "new": 0, "unchanged": 0, "rejected": 0}
+    for batch_index, batch in enumerate(source_readers.iter_source_batches(sources, batch_size)):
+        documents = prepare_documents(batch.documents)
+        counts["inputs"] += documents.height + batch.rejected.height
+        counts["rejected"] += batch.rejected.height
+        store.insert_frame(con, "staging.quarantine_documents", _rejections(batch.rejected, run_id))
+        store.insert_frame(con, "staging.document_sources", _document_sources(documents, run_id))
+        unique = documents.unique(subset="doc_id", keep="first", maintain_order=True)
+        already = store.loaded_versions(con, unique["doc_id"].to_list())
+        staged = store.staged_doc_ids(con)
+        todo = unique.filter(
+            ~pl.col("doc_id").is_in(list(staged))
+            & (
+                ~pl.col("doc_id").is_in(list(already))
+                | (pl.lit(reprocess) & pl.col("doc_id").replace_strict(already, default=version).ne(version))
+            )
+        )
+        counts["unchanged"] += unique.height - todo.height
+        counts["new"] += todo.height
+        store.insert_frame(
+            con,
+            "staging.documents",
+            todo.with_columns(
+                pl.lit(version).alias("pipeline_version"),
+                pl.lit(run_id).alias("run_id"),
+                pl.lit(None, dtype=pl.Datetime("us")).alias("ingested_at"),
+            ),
+        )
+        logger.info(
+            "extract batch %d: %d inputs, %d new documents, %d rejected",
+            batch_index,
+            documents.height + batch.rejected.height,
+            todo.height,
+            batch.rejected.height,
+        )
+    con.execute("update staging.documents set ingested_at = now()::timestamp")
+    return counts
+
+
+def _rejections(rejected: pl.DataFrame, run_id: str) -> pl.DataFrame:
+    return rejected.select(
+        "source_uri",
+        "record_index",
+        "reason",
+        "detail",
+        "excerpt",
+        pl.lit(run_id).alias("run_id"),
+        pl.lit(None, dtype=pl.Datetime("us")).alias("quarantined_at"),
+    ).with_columns(pl.col("quarantined_at").fill_null(pl.lit(_now())))
+
+
+def _document_sources(documents: pl.DataFrame, run_id: str) -> pl.DataFrame:
+    return documents.select(
+        "source_uri",
+        "record_index",
+        "external_id",
+        "doc_id",
+        pl.lit(run_id).alias("first_run_id"),
+        pl.lit(run_id).alias("last_run_id"),
+    )
+
+
+def _now() -> object:
+    from datetime import datetime
+
+    return datetime.now()
+
+
+@task(name="transform-batch", cache_policy=NO_CACHE)
+def transform_batch(
+    documents: pl.DataFrame, reference_dir: Path, cameltools_data: Path | None, pool: Executor | None = None
+) -> dict:
+    """Extract actors, mentions, statements and calls from one batch of documents (pure, parallel)."""
+    if pool is None:
+        return runners.extract_in_process(documents, reference_dir, cameltools_data)
+    return pool.submit(runners.extract_in_process, documents, reference_dir, cameltools_data).result()
+
+
+@task(name="validate-batch", cache_policy=NO_CACHE)
+def validate_facts(frames: dict[str, pl.DataFrame], run_id: str, batch_index: int) -> GateOutcome:
+    return validate_batch(frames, run_id=run_id, batch_index=batch_index)
+
+
+@task(name="stage-batch", retries=2, retry_delay_seconds=[2, 10], cache_policy=NO_CACHE)
+def stage_batch(
+    con: store.duckdb.DuckDBPyConnection, outcome: GateOutcome, version: str, run_id: str
+) -> dict[str, int]:
+    """Write a validated batch to staging in one transaction (a retry never half-writes)."""
+    staged: dict[str, int] = {}
+    con.execute("begin")
+    try:
+        for table, frame in outcome.passed.items():
+            if table == "documents":
+                continue
+            stamped = frame.with_columns(
+                pl.lit(version).alias("pipeline_version"), pl.lit(run_id).alias("run_id")
+            )
+            staged[table] = store.insert_frame(con, f"staging.{table}", stamped)
+        for table, frame in outcome.quarantined.items():
+            if frame.height == 0:
+                continue
+            if table == "documents":
+                _quarantine_staged_documents(con, frame, run_id)
+            else:
+                store.insert_frame(
+                    con,
+                    f"staging.quarantine_{table}",
+                    frame.with_columns(
+                        pl.lit(version).alias("pipeline_version"),
+                        pl.lit(run_id).alias("run_id"),
+                        pl.lit(_now()).alias("quarantined_at"),
+                    ),
+                )
+        store.record_validation_results(con, outcome.results)
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    return staged
+
+
+def _quarantine_staged_documents(
+    con: store.duckdb.DuckDBPyConnection, frame: pl.DataFrame, run_id: str
+) -> None:
+    """A document refused by the gate leaves staging and goes to quarantine with its reason."""
+    rows = frame.select(
+        "source_uri",
+        "record_index",
+        "external_id",
+        "doc_id",
+        "reason",
+        pl.lit(None, dtype=pl.String).alias("detail"),
+        pl.col("text").str.slice(0, 200).alias("excerpt"),
+        "suite",
+        "expectation",
+        pl.lit(run_id).alias("run_id"),
+        pl.lit(_now()).alias("quarantined_at"),
+    )
+    store.insert_frame(con, "staging.quarantine_documents", rows)
+    con.register("naba_refused", rows.select("doc_id").to_arrow())
+    try:
+        con.execute("delete from staging.documents where doc_id in (select doc_id from naba_refused)")
+        con.execute("delete from staging.document_sources where doc_id in (select doc_id from naba_refused)")
+    finally:
+        con.unregister("naba_refused")
+
+
+@task(name="publish-run", retries=2, retry_delay_seconds=[2, 10], cache_policy=NO_CACHE)
+def publish_run(con: store.duckdb.DuckDBPyConnection, run_id: str, stats: dict[str, float | int]) -> None:
+    store.publish(con, run_id, stats)
+
+
+def _read_staged_batches(con: store.duckdb.DuckDBPyConnection, batch_size: int):
+    """Yield staged new documents in bounded batches, in a stable order."""
+    total = con.execute("select count(*) from staging.documents").fetchall()[0][0]
+    for offset in range(0, total, batch_size):
+        frame = con.sql(
+            "select * from staging.documents order by doc_id limit $1 offset $2", params=[batch_size, offset]
+        ).pl()
+        yield conform(frame, DOCUMENTS)
+
+
+@flow(name="nightly-etl", description="Raw Arabic news → validated facts in the DuckDB warehouse.")
+def nightly_etl(
+    sources: list[str] | None = None,
+    warehouse: str | None = None,
+    reprocess: bool = False,
+    batch_size: int | None = None,
+    workers: int | None = None,
+    dask_address: str | None = None,
+    wait_seconds: float = 0.0,
+) -> dict:
+    """Run the pipeline on `sources` into `warehouse`. Defaults come from naba.settings (environment)."""
+    settings = Settings.from_env()
+    source_paths = [Path(s) for s in sources] if sources else settings.sources
+    warehouse_path = Path(warehouse) if warehouse else settings.warehouse
+    batch_size = batch_size or settings.batch_size
+    workers = workers or settings.workers
+    dask_address = dask_address or settings.dask_address
+    logger = get_run_logger()
+    version = pipeline_version(settings.reference_dir)
+    run_id = uuid.uuid4().hex
+    summary = RunSummary(run_id=run_id, warehouse=str(warehouse_path), pipeline_version=version)
+
+    source_readers.list_source_files(source_paths)  # fail fast, before taking the lock, on a bad path
+    with store.WriterLock(warehouse_path, wait_seconds), store.open_for_writing(warehouse_path) as con:
+        store.begin_run(
+            con,
+            store.RunRecord(run_id, _flow_run_id(), version, [str(p) for p in source_paths], reprocess),
+        )
+        try:
+            _run(con, summary, settings, source_paths, batch_size, workers, dask_address, version, reprocess)
+        except BaseException as error:
+            store.fail_run(con, run_id, f"{type(error).__name__}: {error}")
+            raise
+    logger.info(
+        "run %s completed: %d documents loaded, %d quarantined; warehouse %s",
+        run_id,
+        summary.documents_loaded,
+        summary.documents_quarantined,
+        warehouse_path,
+    )
+    return asdict(summary)
+
+
+def _run(
+    con: store.duckdb.DuckDBPyConnection,
+    summary: RunSummary,
+    settings: Settings,
+    source_paths: list[Path],
+    batch_size: int,
+    workers: int,
+    dask_address: str | None,
+    version: str,
+    reprocess: bool,
+) -> None:
+    logger = get_run_logger()
+    run_id = summary.run_id
+    seconds = summary.seconds
+    started = time.perf_counter()
+    counts = extract_documents(con, source_paths, batch_size, version, reprocess, run_id)
+    seconds["extract"] = time.perf_counter() - started
+    summary.inputs = counts["inputs"]
+    summary.documents_new = counts["new"]
+    summary.documents_unchanged = counts["unchanged"]
+
+    seconds.update(transform=0.0, validate=0.0, stage=0.0)
+    all_results: list[pl.DataFrame] = []
+    transform_started = time.perf_counter()
+    with runners.transform_placement(workers, dask_address) as placement:
+        pending: deque = deque()
+        batches = _read_staged_batches(con, batch_size)
+        batch_index = 0
+        exhausted = False
+        # A sliding window of submitted batches keeps memory bounded whatever the corpus size.
+        while pending or not exhausted:
+            while not exhausted and len(pending) < max(2, 2 * workers):
+                documents = next(batches, None)
+                if documents is None:
+                    exhausted = True
+                    break
+                parameters = {
+                    "documents": documents,
+                    "reference_dir": settings.reference_dir,
+                    "cameltools_data": settings.cameltools_data,
+                }
+                if placement.process_pool is not None:
+                    parameters["pool"] = placement.process_pool
+                future = placement.task_runner.submit(transform_batch, parameters=parameters)
+                pending.append((batch_index, documents, future))
+                batch_index += 1
+            if not pending:
+                break
+            index, documents, future = pending.popleft()
+            facts = future.result(raise_on_failure=True)
+            step = time.perf_counter()
+            outcome = validate_facts({"documents": documents, **facts}, run_id, index)
+            seconds["validate"] += time.perf_counter() - step
+            if outcome.blocking_failures:
+                _record_failed_validation(con, outcome)
+                raise BlockingValidationError(_blocking_message(outcome))
+            step = time.perf_counter()
+            staged = stage_batch(con, outcome, version, run_id)
+            seconds["stage"] += time.perf_counter() - step
+            all_results.append(outcome.results)
+            for table, n in staged.items():
+                summary.facts[table] = summary.facts.get(table, 0) + n
+            for table, frame in outcome.quarantined.items():
+                summary.facts_quarantined[table] = summary.facts_quarantined.get(table, 0) + frame.height
+            logger.info(
+                "batch %d: %d documents → %s",
+                index,
+                documents.height,
+                ", ".join(f"{k} {v}" for k, v in staged.items()),
+            )
+    seconds["transform"] = time.perf_counter() - transform_started - seconds["validate"] - seconds["stage"]
+
+    step = time.perf_counter()
+    staged_counts = store.table_counts(con, "staging")
+    run_outcome = validate_run(staged_counts, documents=staged_counts["documents"], run_id=run_id)
+    store.record_validation_results(con, run_outcome.results)
+    all_results.append(run_outcome.results)
+    seconds["validate"] += time.perf_counter() - step
+    if run_outcome.blocking_failures:
+        raise BlockingValidationError(_blocking_message(run_outcome))
+
+    quarantined_docs = con.execute("select count(*) from staging.quarantine_documents").fetchall()[0][0]
+    summary.documents_loaded = staged_counts["documents"]
+    summary.documents_quarantined = quarantined_docs
+    results = pl.concat(all_results, how="diagonal_relaxed") if all_results else pl.DataFrame()
+    summary.data_docs = str(build_data_docs(results, settings.data_docs_for(summary.warehouse) / run_id))
+
+    step = time.perf_counter()
+    publish_run(
+        con,
+        run_id,
+        {
+            "docs_seen": summary.inputs,
+            "docs_new": summary.documents_new,
+            "docs_unchanged": summary.documents_unchanged,
+            "docs_loaded": summary.documents_loaded,
+            "docs_quarantined": summary.documents_quarantined,
+            "statements": summary.facts.get("statements", 0),
+            "calls": summary.facts.get("calls", 0),
+            "actor_mentions": summary.facts.get("actor_mentions", 0),
+            "extract_seconds": seconds["extract"],
+            "transform_seconds": seconds["transform"],
+            "validate_seconds": seconds["validate"],
+            "stage_seconds": seconds["stage"],
+            "publish_seconds": 0.0,
+        },
+    )
+    seconds["publish"] = time.perf_counter() - step
+    con.execute("update ops.runs set publish_seconds = ? where run_id = ?", [seconds["publish"], run_id])
+    summary.totals = {
+        table: con.execute(f"select count(*) from analytics.{table}").fetchall()[0][0]
+        for table in ("documents", "actors", "statements", "calls")
+    }
+    _publish_artifacts(summary, results)
+
+
+def _record_failed_validation(con: store.duckdb.DuckDBPyConnection, outcome: GateOutcome) -> None:
+    store.record_validation_results(con, outcome.results)
+
+
+def _blocking_message(outcome: GateOutcome) -> str:
+    return "blocking validation failed, nothing published:\n" + "\n".join(
+        str(failure) for failure in outcome.blocking_failures
+    )
+
+
+def _flow_run_id() -> str | None:
+    run_id = flow_run.get_id()
+    return str(run_id) if run_id else None
+
+
+def _publish_artifacts(summary: RunSummary, results: pl.DataFrame) -> None:
+    counts = "\n".join(f"| {table} | {n} |" for table, n in summary.totals.items())
+    create_markdown_artifact(
+        key="naba-run-summary",
+        description="What this run read, loaded and refused",
+        markdown=(
+            f"# naba run `{summary.run_id}`\n\n"
+            f"- warehouse: `{summary.warehouse}`\n- pipeline version: `{summary.pipeline_version}`\n"
+            f"- inputs read: {summary.inputs}\n- new documents: {summary.documents_new}\n"
+            f"- unchanged (skipped): {summary.documents_unchanged}\n"
+            f"- documents loaded: {summary.documents_loaded}\n"
+            f"- inputs/documents quarantined: {summary.documents_quarantined}\n"
+            f"- facts staged: {summary.facts}\n- facts quarantined: {summary.facts_quarantined}\n"
+            f"- seconds per stage: { {k: round(v, 2) for k, v in summary.seconds.items()} }\n\n"
+            f"| table (warehouse totals) | rows |\n| --- | --- |\n{counts}\n"
+        ),
+    )
+    create_markdown_artifact(
+        key="naba-validation-summary",
+        description="Great Expectations results of this run",
+        markdown=summary_markdown(results, summary.facts_quarantined),
+    )

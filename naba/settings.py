@@ -1,0 +1,48 @@
+"""One typed settings object. Defaults here; environment variables override; CLI flags override both.
+
+Nothing is read at import time: call `Settings.from_env()` where settings are needed.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _paths(value: str) -> list[Path]:
+    return [Path(p) for p in value.split(os.pathsep) if p]
+
+
+@dataclass(frozen=True)
+class Settings:
+    sources: list[Path] = field(default_factory=lambda: [PROJECT_ROOT / "seeds" / "articles"])
+    warehouse: Path = PROJECT_ROOT / "warehouse" / "naba.duckdb"
+    reference_dir: Path = PROJECT_ROOT / "seeds" / "reference"
+    data_docs_dir: Path | None = None  # default: a data_docs folder beside the warehouse file
+    batch_size: int = 2000
+    workers: int = 2
+    dask_address: str | None = None
+    cameltools_data: Path | None = None
+    lock_timeout_seconds: float = 0.0
+
+    def data_docs_for(self, warehouse: Path) -> Path:
+        return self.data_docs_dir or Path(warehouse).parent / "data_docs"
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
+        env = dict(os.environ if env is None else env)
+        base = cls()
+        return cls(
+            sources=_paths(env["NABA_SOURCES"]) if env.get("NABA_SOURCES") else base.sources,
+            warehouse=Path(env.get("NABA_WAREHOUSE", base.warehouse)),
+            reference_dir=Path(env.get("NABA_REFERENCE_DIR", base.reference_dir)),
+            data_docs_dir=Path(env["NABA_DATA_DOCS_DIR"]) if env.get("NABA_DATA_DOCS_DIR") else None,
+            batch_size=int(env.get("NABA_BATCH_SIZE", base.batch_size)),
+            workers=int(env.get("NABA_WORKERS", base.workers)),
+            dask_address=env.get("NABA_DASK_ADDRESS") or None,
+            cameltools_data=Path(env["CAMELTOOLS_DATA"]) if env.get("CAMELTOOLS_DATA") else None,
+            lock_timeout_seconds=float(env.get("NABA_LOCK_TIMEOUT", base.lock_timeout_seconds)),
+        )

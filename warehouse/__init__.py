@@ -1,0 +1,1 @@
+"""The DuckDB warehouse: DDL (sql/), staging writes, the publish transaction, run bookkeeping."""

@@ -1,0 +1,27 @@
+-- Publish the staged run (executed inside one transaction by warehouse.store.publish).
+-- Facts of every staged document are replaced wholesale, so reprocessing never leaves duplicates.
+delete from core.call_participants
+where call_id in (select call_id from core.calls where doc_id in (select doc_id from staging.documents));
+delete from core.calls where doc_id in (select doc_id from staging.documents);
+delete from core.statements where doc_id in (select doc_id from staging.documents);
+delete from core.actor_mentions where doc_id in (select doc_id from staging.documents);
+
+insert or replace into core.documents by name select * from staging.documents;
+insert or replace into core.actors by name
+    select * from staging.actors qualify row_number() over (partition by actor_id order by name_ar) = 1;
+insert into core.actor_mentions by name select * from staging.actor_mentions;
+insert into core.statements by name select * from staging.statements;
+insert into core.calls by name select * from staging.calls;
+insert into core.call_participants by name select * from staging.call_participants;
+
+insert into core.document_sources by name
+    select * from staging.document_sources
+    qualify row_number() over (partition by source_uri, record_index, doc_id order by external_id) = 1
+on conflict (source_uri, record_index, doc_id) do update set last_run_id = excluded.last_run_id;
+
+insert into quarantine.documents by name select * from staging.quarantine_documents;
+insert into quarantine.actors by name select * from staging.quarantine_actors;
+insert into quarantine.actor_mentions by name select * from staging.quarantine_actor_mentions;
+insert into quarantine.statements by name select * from staging.quarantine_statements;
+insert into quarantine.calls by name select * from staging.quarantine_calls;
+insert into quarantine.call_participants by name select * from staging.quarantine_call_participants;

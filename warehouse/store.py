@@ -1,0 +1,254 @@
+"""Connections, migrations, staging writes and the write-audit-publish transaction.
+
+One process writes at a time: a run holds an advisory lock file beside the warehouse for its whole
+duration (`WriterLock`), and DuckDB itself allows one process per file. Readers (`naba query`) open
+the file read-only; while a run holds it they get `WarehouseBusy` with a clear message.
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import json
+import os
+import re
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Self
+
+import duckdb
+import polars as pl
+
+FACT_TABLES = ("actors", "actor_mentions", "statements", "calls", "call_participants")
+STAGED_TABLES = ("documents", "document_sources", *FACT_TABLES)
+QUARANTINE_TABLES = ("documents", *FACT_TABLES)
+
+
+class WarehouseBusy(RuntimeError):
+    """Another process holds the warehouse."""
+
+
+class WarehouseMissing(FileNotFoundError):
+    """A read was asked of a warehouse that does not exist yet."""
+
+
+_LOCK_HOLDER = re.compile(r"\(PID (\d+)\)")
+
+
+def _busy_message(path: Path, detail: str) -> str:
+    pid = _LOCK_HOLDER.search(detail)
+    holder = f"process {pid.group(1)}" if pid else "another process"
+    return (
+        f"warehouse busy: {path} is held by {holder} (a naba run writing, or an open connection). "
+        "Try again when it has finished."
+    )
+
+
+def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse; translate DuckDB's lock conflict into `WarehouseBusy`."""
+    path = Path(path)
+    if read_only and not path.exists():
+        raise WarehouseMissing(f"no warehouse at {path}: run `naba run` first")
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        return duckdb.connect(str(path), read_only=read_only)
+    except duckdb.IOException as error:
+        if "lock" in str(error).lower():
+            raise WarehouseBusy(_busy_message(path, str(error))) from error
+        raise
+
+
+def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
+    """A read-only connection that can read the warehouse and nothing else (no files, no ATTACH)."""
+    path = Path(path)
+    if not path.exists():
+        raise WarehouseMissing(f"no warehouse at {path}: run `naba run` first")
+    try:
+        return duckdb.connect(
+            str(path),
+            read_only=True,
+            config={"enable_external_access": False, "lock_configuration": True},
+        )
+    except duckdb.IOException as error:
+        if "lock" in str(error).lower():
+            raise WarehouseBusy(_busy_message(path, str(error))) from error
+        raise
+
+
+class WriterLock:
+    """An advisory lock (flock) on `<warehouse>.lock`, held for a whole run.
+
+    Why beside DuckDB's own lock: a run opens and closes connections, and two runs must never
+    interleave their staging writes even in the gaps. The lock dies with the process (also on SIGKILL).
+    """
+
+    def __init__(self, warehouse: Path, wait_seconds: float = 0.0) -> None:
+        self.path = Path(str(warehouse) + ".lock")
+        self.wait_seconds = wait_seconds
+        self._fd: int | None = None
+
+    def __enter__(self) -> Self:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        deadline = time.monotonic() + self.wait_seconds
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError as error:
+                if error.errno not in (errno.EAGAIN, errno.EACCES):
+                    os.close(fd)
+                    raise
+                if time.monotonic() >= deadline:
+                    holder = os.pread(fd, 200, 0).decode("utf-8", "replace").strip() or "another process"
+                    os.close(fd)
+                    raise WarehouseBusy(
+                        f"warehouse busy: another naba run is writing {str(self.path)[:-5]} ({holder}). "
+                        "Wait for it to finish, or pass --wait SECONDS."
+                    ) from None
+                time.sleep(0.2)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"pid {os.getpid()}, since {datetime.now().isoformat(timespec='seconds')}".encode(), 0)
+        self._fd = fd
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._fd is not None:
+            os.ftruncate(self._fd, 0)
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            os.close(self._fd)
+            self._fd = None
+
+
+SQL_DIR = Path(__file__).resolve().parent / "sql"
+
+
+def _sql_files(folder: str) -> list[str]:
+    return [path.read_text(encoding="utf-8") for path in sorted((SQL_DIR / folder).glob("*.sql"))]
+
+
+def read_sql(name: str) -> str:
+    return (SQL_DIR / name).read_text(encoding="utf-8")
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> None:
+    """Create schemas, tables and the analytics views (idempotent)."""
+    for script in _sql_files(""):
+        con.execute(script)
+    for script in _sql_files("analytics"):
+        con.execute(script)
+
+
+@contextmanager
+def open_for_writing(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    con = connect(path)
+    try:
+        migrate(con)
+        yield con
+    finally:
+        con.close()
+
+
+def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> int:
+    """Bulk-insert a polars frame into `table` by column name (Arrow, never row by row)."""
+    if frame.height == 0:
+        return 0
+    arrow = frame.to_arrow()
+    con.register("naba_frame", arrow)
+    try:
+        con.execute(f"insert into {table} by name select * from naba_frame")  # table: our constant
+    finally:
+        con.unregister("naba_frame")
+    return frame.height
+
+
+def reset_staging(con: duckdb.DuckDBPyConnection) -> None:
+    tables = [f"staging.{t}" for t in STAGED_TABLES] + [f"staging.quarantine_{t}" for t in QUARANTINE_TABLES]
+    con.execute("begin")
+    for table in tables:
+        con.execute(f"delete from {table}")
+    con.execute("commit")
+
+
+def loaded_versions(con: duckdb.DuckDBPyConnection, doc_ids: list[str]) -> dict[str, str]:
+    """doc_id -> pipeline_version for those of `doc_ids` already published."""
+    if not doc_ids:
+        return {}
+    ids = pl.DataFrame({"doc_id": doc_ids})
+    con.register("naba_ids", ids.to_arrow())
+    try:
+        rows = con.execute(
+            "select d.doc_id, d.pipeline_version from core.documents d join naba_ids using (doc_id)"
+        ).fetchall()
+    finally:
+        con.unregister("naba_ids")
+    return dict(rows)
+
+
+def staged_doc_ids(con: duckdb.DuckDBPyConnection) -> set[str]:
+    return {row[0] for row in con.execute("select doc_id from staging.documents").fetchall()}
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    run_id: str
+    flow_run_id: str | None
+    pipeline_version: str
+    sources: list[str]
+    reprocess: bool
+
+
+def begin_run(con: duckdb.DuckDBPyConnection, record: RunRecord) -> None:
+    con.execute(
+        "insert into ops.runs (run_id, flow_run_id, started_at, status, sources, pipeline_version, reprocess)"
+        " values (?, ?, now()::timestamp, 'running', ?, ?, ?)",
+        [record.run_id, record.flow_run_id, record.sources, record.pipeline_version, record.reprocess],
+    )
+
+
+def fail_run(con: duckdb.DuckDBPyConnection, run_id: str, message: str) -> None:
+    con.execute(
+        "update ops.runs set status = 'failed', ended_at = now()::timestamp, message = ? where run_id = ?",
+        [message[:4000], run_id],
+    )
+
+
+def publish(con: duckdb.DuckDBPyConnection, run_id: str, stats: dict[str, float | int]) -> None:
+    """Publish staging to core in one transaction and close the run record.
+
+    Either all of the run becomes visible in core/analytics/quarantine, or none of it does.
+    """
+    con.execute("begin")
+    try:
+        con.execute(read_sql("dml/publish.sql"))
+        assignments = ", ".join(f"{column} = ?" for column in stats)
+        con.execute(
+            f"update ops.runs set status = 'completed', ended_at = now()::timestamp, {assignments}"
+            " where run_id = ?",
+            [*stats.values(), run_id],
+        )
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+
+
+def record_validation_results(con: duckdb.DuckDBPyConnection, results: pl.DataFrame) -> None:
+    insert_frame(con, "ops.validation_results", results)
+
+
+def table_counts(con: duckdb.DuckDBPyConnection, schema: str) -> dict[str, int]:
+    return {
+        table: con.execute(f"select count(*) from {schema}.{table}").fetchall()[0][0]
+        for table in STAGED_TABLES
+        if schema != "quarantine"
+    }
+
+
+def to_json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, default=str)
