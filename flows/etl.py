@@ -15,13 +15,13 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import polars as pl
-from expectations.docs import build_data_docs, summary_markdown
-from expectations.gate import GateOutcome, validate_batch, validate_run
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 
+from expectations.docs import build_data_docs, summary_markdown
+from expectations.gate import GateOutcome, validate_batch, validate_run
 from flows import runners
 from naba.settings import Settings
 from naba.version import pipeline_version

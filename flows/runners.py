@@ -19,8 +19,8 @@ from pathlib import Path
 
 import polars as pl
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
-from transforms.extract import extract_facts
 
+from transforms.extract import extract_facts
 from transforms.resources import cached_resources
 
 
