@@ -81,10 +81,16 @@ def main(argv: list[str] | None = None) -> int:
 def _run(args: argparse.Namespace, settings: Settings) -> int:
     _prefect_defaults()
     from flows.etl import BlockingValidationError, nightly_etl
-    from transforms.sources import SourceNotFound
-    from warehouse.store import WarehouseBusy
+    from transforms.sources import SourceNotFound, list_source_files
+    from warehouse.store import WarehouseBusy, WriterLock
 
+    warehouse = args.warehouse or settings.warehouse
     try:
+        # Fail fast, before Prefect starts, on a missing source or when another run is writing
+        # (the flow checks both again itself).
+        list_source_files(args.sources or settings.sources)
+        with WriterLock(warehouse, args.wait):
+            pass
         summary = nightly_etl(
             sources=[str(s) for s in args.sources] if args.sources else None,
             warehouse=str(args.warehouse) if args.warehouse else None,

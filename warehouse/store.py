@@ -204,6 +204,13 @@ class RunRecord:
 
 
 def begin_run(con: duckdb.DuckDBPyConnection, record: RunRecord) -> None:
+    """Open the run record. Runs still 'running' now cannot be: we hold the writer lock, so their
+    process died (killed, machine lost) before closing them; say so instead of leaving them open."""
+    con.execute(
+        "update ops.runs set status = 'abandoned', ended_at = now()::timestamp,"
+        " message = 'the run ended without closing its record (process killed?); nothing of it was published'"
+        " where status = 'running'"
+    )
     con.execute(
         "insert into ops.runs (run_id, flow_run_id, started_at, status, sources, pipeline_version, reprocess)"
         " values (?, ?, now()::timestamp, 'running', ?, ?, ?)",

@@ -4,7 +4,7 @@ create table if not exists ops.runs (
     flow_run_id        varchar,
     started_at         timestamp not null,
     ended_at           timestamp,
-    status             varchar not null,   -- running | completed | failed
+    status             varchar not null,   -- running | completed | failed | abandoned
     message            varchar,
     sources            varchar[],
     pipeline_version   varchar not null,
