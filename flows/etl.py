@@ -21,8 +21,9 @@ from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 
 from expectations.docs import build_data_docs, summary_markdown
-from expectations.gate import GateOutcome, validate_batch, validate_run
+from expectations.gate import BlockingFailure, GateOutcome, validate_batch, validate_run
 from flows import runners
+from flows.progress import BatchProgress
 from naba.settings import Settings
 from naba.version import pipeline_version
 from transforms import sources as source_readers
@@ -33,6 +34,13 @@ from warehouse import store
 
 class BlockingValidationError(RuntimeError):
     """A blocking expectation failed: nothing of this run is published."""
+
+
+class RunFailed(RuntimeError):
+    """A task failed (after its retries): nothing of this run is published."""
+
+
+PUBLISHED = "published"  # RunSummary.stage once the run's data is in core
 
 
 @dataclass
@@ -50,6 +58,7 @@ class RunSummary:
     seconds: dict[str, float] = field(default_factory=dict)
     totals: dict[str, int] = field(default_factory=dict)
     data_docs: str | None = None
+    stage: str = "start"  # where the run is, for the message of a failed run
 
 
 @task(name="extract-documents", retries=2, retry_delay_seconds=[2, 10], cache_policy=NO_CACHE)
@@ -66,42 +75,53 @@ def extract_documents(
     logger = get_run_logger()
     store.reset_staging(con)
     counts = {"inputs": 0, "new": 0, "unchanged": 0, "rejected": 0}
-    for batch_index, batch in enumerate(source_readers.iter_source_batches(sources, batch_size)):
-        documents = prepare_documents(batch.documents)
-        counts["inputs"] += documents.height + batch.rejected.height
-        counts["rejected"] += batch.rejected.height
-        store.insert_frame(con, "staging.quarantine_documents", _rejections(batch.rejected, run_id))
-        store.insert_frame(con, "staging.document_sources", _document_sources(documents, run_id))
-        unique = documents.unique(subset="doc_id", keep="first", maintain_order=True)
-        already = store.loaded_versions(con, unique["doc_id"].to_list())
-        staged = store.staged_doc_ids(con)
-        todo = unique.filter(
-            ~pl.col("doc_id").is_in(list(staged))
-            & (
-                ~pl.col("doc_id").is_in(list(already))
-                | (pl.lit(reprocess) & pl.col("doc_id").replace_strict(already, default=version).ne(version))
-            )
-        )
-        counts["unchanged"] += unique.height - todo.height
-        counts["new"] += todo.height
-        store.insert_frame(
-            con,
-            "staging.documents",
-            todo.with_columns(
-                pl.lit(version).alias("pipeline_version"),
-                pl.lit(run_id).alias("run_id"),
-                pl.lit(None, dtype=pl.Datetime("us")).alias("ingested_at"),
-            ),
-        )
-        logger.info(
-            "extract batch %d: %d inputs, %d new documents, %d rejected",
-            batch_index,
-            documents.height + batch.rejected.height,
-            todo.height,
-            batch.rejected.height,
-        )
+    with BatchProgress("extract", None, logger) as progress:
+        for batch in source_readers.iter_source_batches(sources, batch_size):
+            _extract_batch(con, batch, version, reprocess, run_id, counts, progress)
     con.execute("update staging.documents set ingested_at = now()::timestamp")
     return counts
+
+
+def _extract_batch(
+    con: store.duckdb.DuckDBPyConnection,
+    batch: source_readers.SourceBatch,
+    version: str,
+    reprocess: bool,
+    run_id: str,
+    counts: dict[str, int],
+    progress: BatchProgress,
+) -> None:
+    """Stage one batch of inputs: its new documents, its source rows and its rejected inputs."""
+    documents = prepare_documents(batch.documents)
+    counts["inputs"] += documents.height + batch.rejected.height
+    counts["rejected"] += batch.rejected.height
+    store.insert_frame(con, "staging.quarantine_documents", _rejections(batch.rejected, run_id))
+    store.insert_frame(con, "staging.document_sources", _document_sources(documents, run_id))
+    unique = documents.unique(subset="doc_id", keep="first", maintain_order=True)
+    already = store.loaded_versions(con, unique["doc_id"].to_list())
+    staged = store.staged_doc_ids(con)
+    todo = unique.filter(
+        ~pl.col("doc_id").is_in(list(staged))
+        & (
+            ~pl.col("doc_id").is_in(list(already))
+            | (pl.lit(reprocess) & pl.col("doc_id").replace_strict(already, default=version).ne(version))
+        )
+    )
+    counts["unchanged"] += unique.height - todo.height
+    counts["new"] += todo.height
+    store.insert_frame(
+        con,
+        "staging.documents",
+        todo.with_columns(
+            pl.lit(version).alias("pipeline_version"),
+            pl.lit(run_id).alias("run_id"),
+            pl.lit(None, dtype=pl.Datetime("us")).alias("ingested_at"),
+        ),
+    )
+    progress.advance(
+        documents.height + batch.rejected.height,
+        f"{todo.height} new, {unique.height - todo.height} unchanged, {batch.rejected.height} rejected",
+    )
 
 
 def _rejections(rejected: pl.DataFrame, run_id: str) -> pl.DataFrame:
@@ -145,7 +165,10 @@ def transform_batch(
 
 @task(name="validate-batch", cache_policy=NO_CACHE)
 def validate_facts(frames: dict[str, pl.DataFrame], run_id: str, batch_index: int) -> GateOutcome:
-    return validate_batch(frames, run_id=run_id, batch_index=batch_index)
+    try:
+        return validate_batch(frames, run_id=run_id, batch_index=batch_index)
+    except BlockingFailure as failure:  # frames that break the contract itself (schema)
+        raise BlockingValidationError(f"blocking validation failed, nothing published:\n{failure}") from failure
 
 
 @task(name="stage-batch", retries=2, retry_delay_seconds=[2, 10], cache_policy=NO_CACHE)
@@ -257,8 +280,24 @@ def nightly_etl(
         )
         try:
             _run(con, summary, settings, source_paths, batch_size, workers, dask_address, version, reprocess)
-        except BaseException as error:
-            store.fail_run(con, run_id, f"{type(error).__name__}: {error}")
+        except BlockingValidationError as error:
+            _record_failure(con, run_id, f"{type(error).__name__}: {error}")
+            raise
+        except Exception as error:
+            if summary.stage == PUBLISHED:  # the data is in; only the report of it failed
+                raise RunFailed(
+                    f"naba run {run_id} published its data, then failed while reporting it: "
+                    f"{type(error).__name__}: {error}"
+                ) from error
+            message = (
+                f"naba run {run_id} failed in {summary.stage}: {type(error).__name__}: {error}. "
+                "Nothing was published: the warehouse is as it was before this run, and the next run "
+                "picks up the same documents."
+            )
+            _record_failure(con, run_id, message)
+            raise RunFailed(message) from error
+        except BaseException as error:  # interrupted (Ctrl-C, cancellation): same bookkeeping
+            _record_failure(con, run_id, f"interrupted: {type(error).__name__}")
             raise
     logger.info(
         "run %s completed: %d documents loaded, %d quarantined; warehouse %s",
@@ -285,6 +324,7 @@ def _run(
     run_id = summary.run_id
     seconds = summary.seconds
     started = time.perf_counter()
+    summary.stage = "extract-documents"
     counts = extract_documents(con, source_paths, batch_size, version, reprocess, run_id)
     seconds["extract"] = time.perf_counter() - started
     summary.inputs = counts["inputs"]
@@ -294,7 +334,12 @@ def _run(
     seconds.update(transform=0.0, validate=0.0, stage=0.0)
     all_results: list[pl.DataFrame] = []
     transform_started = time.perf_counter()
-    with runners.transform_placement(workers, dask_address) as placement:
+    summary.stage = "transform, validate and stage batches"
+    staged_documents = con.execute("select count(*) from staging.documents").fetchall()[0][0]
+    with (
+        runners.transform_placement(workers, dask_address) as placement,
+        BatchProgress("transform", staged_documents, logger) as progress,
+    ):
         pending: deque = deque()
         batches = _read_staged_batches(con, batch_size)
         batch_index = 0
@@ -334,14 +379,10 @@ def _run(
                 summary.facts[table] = summary.facts.get(table, 0) + n
             for table, frame in outcome.quarantined.items():
                 summary.facts_quarantined[table] = summary.facts_quarantined.get(table, 0) + frame.height
-            logger.info(
-                "batch %d: %d documents → %s",
-                index,
-                documents.height,
-                ", ".join(f"{k} {v}" for k, v in staged.items()),
-            )
+            progress.advance(documents.height, ", ".join(f"{k} {v}" for k, v in staged.items()))
     seconds["transform"] = time.perf_counter() - transform_started - seconds["validate"] - seconds["stage"]
 
+    summary.stage = "validate-run"
     step = time.perf_counter()
     staged_counts = store.table_counts(con, "staging")
     run_outcome = validate_run(staged_counts, documents=staged_counts["documents"], run_id=run_id)
@@ -357,6 +398,7 @@ def _run(
     results = pl.concat(all_results, how="diagonal_relaxed") if all_results else pl.DataFrame()
     summary.data_docs = str(build_data_docs(results, settings.data_docs_for(summary.warehouse) / run_id))
 
+    summary.stage = "publish-run"
     step = time.perf_counter()
     publish_run(
         con,
@@ -378,12 +420,21 @@ def _run(
         },
     )
     seconds["publish"] = time.perf_counter() - step
+    summary.stage = PUBLISHED
     con.execute("update ops.runs set publish_seconds = ? where run_id = ?", [seconds["publish"], run_id])
     summary.totals = {
         table: con.execute(f"select count(*) from analytics.{table}").fetchall()[0][0]
         for table in ("documents", "actors", "statements", "calls")
     }
     _publish_artifacts(summary, results)
+
+
+def _record_failure(con: store.duckdb.DuckDBPyConnection, run_id: str, message: str) -> None:
+    """Close the run's row as failed; never hide the run's own error behind a bookkeeping one."""
+    try:
+        store.fail_run(con, run_id, message)
+    except store.duckdb.Error as error:  # e.g. the connection died with the run
+        get_run_logger().error("could not record the failure of run %s in ops.runs: %s", run_id, error)
 
 
 def _record_failed_validation(con: store.duckdb.DuckDBPyConnection, outcome: GateOutcome) -> None:
