@@ -253,3 +253,13 @@ def test_headline_country_speaks_only_in_the_first_person(resources):
     assert statements(resources, "سوريا: مقتل 20 مدنيا في غارات على ريف إدلب\n") == []
     row = only(statements(resources, "روسيا: سنرد على أي هجوم يستهدف قواتنا في سوريا\n"))
     assert said_by(row, "روسيا")
+
+
+def test_statement_date_is_when_it_was_said_not_a_future_date_in_it(resources):
+    published = date(2016, 12, 14)
+    said_yesterday = only(statements(resources, "وقال لافروف أمس إن المحادثات مستمرة.", published))
+    assert said_yesterday["statement_date"] == date(2016, 12, 13)
+    about_the_future = only(
+        statements(resources, "وقال لافروف إن المفاوضات ستبدأ في 23 ديسمبر في أستانا.", published)
+    )
+    assert about_the_future["statement_date"] == published

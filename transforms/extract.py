@@ -145,6 +145,23 @@ def _mention_row(doc_id: str, mention: Mention) -> dict:
     }
 
 
+def _statement_date(view: DocumentView, statement: Statement, calls: list[Call]) -> date | None:
+    """The date the words were said: a date written with the cue, else the call's, else the report's.
+
+    A date after publication describes what the statement is about ("the talks will open on 4 April"),
+    never when it was made, so it is not taken.
+    """
+    expression = statement.date_expression
+    resolved = expression.resolved if expression is not None else None
+    if resolved is not None and view.published is not None and resolved > view.published:
+        expression = None
+    if expression is not None:
+        return expression.resolved
+    if statement.call_index is not None and calls[statement.call_index].date is not None:
+        return calls[statement.call_index].date.resolved
+    return view.published
+
+
 def _statement_row(view: DocumentView, statement: Statement, calls: list[Call], call_ids: list[str]) -> dict:
     start, end = view.to_original(statement.content_start, statement.content_end)
     cue_start, cue_end = view.to_original(statement.cue_start, statement.cue_end)
@@ -153,13 +170,7 @@ def _statement_row(view: DocumentView, statement: Statement, calls: list[Call], 
     surface = _display(view.original(speaker.start, speaker.end))
     actor = speaker.actor
     call_id = call_ids[statement.call_index] if statement.call_index is not None else None
-    statement_date = None
-    if statement.date_expression is not None:
-        statement_date = statement.date_expression.resolved
-    elif statement.call_index is not None and calls[statement.call_index].date is not None:
-        statement_date = calls[statement.call_index].date.resolved
-    if statement_date is None and statement.date_expression is None:
-        statement_date = view.published
+    statement_date = _statement_date(view, statement, calls)
     return {
         "statement_id": fact_id(view.doc_id, "statement", start, end, cue_start),
         "doc_id": view.doc_id,
