@@ -4,7 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha256sum | cut -c1-12)
 
-.PHONY: install run test lint clean
+CHROMIUM := /usr/bin/chromium
+
+.PHONY: install run test lint clean chromium
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,7 +20,14 @@ install: $(STAMP)
 run: install
 	$(BIN)/naba run
 
-test: install
+# Headless Chromium (Debian package) for the Prefect UI check in tests/test_prefect_server.py: about
+# 25 s and 400 MB the first time. Where it cannot be installed (not root, no apt-get), that test is skipped.
+chromium:
+	@test -x $(CHROMIUM) || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
+	  && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; } \
+	  || echo "chromium could not be installed: the UI screenshot test will be skipped"
+
+test: install chromium
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 

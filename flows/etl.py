@@ -13,6 +13,7 @@ from collections import deque
 from concurrent.futures import Executor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
 from prefect import flow, get_run_logger, task
@@ -21,7 +22,6 @@ from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 
 from expectations.docs import build_data_docs, summary_markdown
-from expectations.gate import BlockingFailure, GateOutcome, validate_batch, validate_run
 from flows import runners
 from flows.progress import BatchProgress
 from naba.settings import Settings
@@ -30,6 +30,9 @@ from transforms import sources as source_readers
 from transforms.documents import prepare_documents
 from transforms.schema import DOCUMENTS, conform
 from warehouse import store
+
+if TYPE_CHECKING:
+    from expectations.gate import GateOutcome
 
 
 class BlockingValidationError(RuntimeError):
@@ -107,7 +110,8 @@ def _extract_batch(
             | (pl.lit(reprocess) & pl.col("doc_id").replace_strict(already, default=version).ne(version))
         )
     )
-    counts["unchanged"] += unique.height - todo.height
+    # Every input read is new, unchanged (already loaded, or a repeat within this run) or rejected.
+    counts["unchanged"] += documents.height - todo.height
     counts["new"] += todo.height
     store.insert_frame(
         con,
@@ -120,7 +124,7 @@ def _extract_batch(
     )
     progress.advance(
         documents.height + batch.rejected.height,
-        f"{todo.height} new, {unique.height - todo.height} unchanged, {batch.rejected.height} rejected",
+        f"{todo.height} new, {documents.height - todo.height} unchanged, {batch.rejected.height} rejected",
     )
 
 
@@ -165,10 +169,16 @@ def transform_batch(
 
 @task(name="validate-batch", cache_policy=NO_CACHE)
 def validate_facts(frames: dict[str, pl.DataFrame], run_id: str, batch_index: int) -> GateOutcome:
+    # Imported here: Great Expectations costs ~8 s to import, which deployments and workers should not
+    # pay just to load this module.
+    from expectations.gate import BlockingFailure, validate_batch
+
     try:
         return validate_batch(frames, run_id=run_id, batch_index=batch_index)
     except BlockingFailure as failure:  # frames that break the contract itself (schema)
-        raise BlockingValidationError(f"blocking validation failed, nothing published:\n{failure}") from failure
+        raise BlockingValidationError(
+            f"blocking validation failed, nothing published:\n{failure}"
+        ) from failure
 
 
 @task(name="stage-batch", retries=2, retry_delay_seconds=[2, 10], cache_policy=NO_CACHE)
@@ -385,6 +395,8 @@ def _run(
     summary.stage = "validate-run"
     step = time.perf_counter()
     staged_counts = store.table_counts(con, "staging")
+    from expectations.gate import validate_run
+
     run_outcome = validate_run(staged_counts, documents=staged_counts["documents"], run_id=run_id)
     store.record_validation_results(con, run_outcome.results)
     all_results.append(run_outcome.results)

@@ -80,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace, settings: Settings) -> int:
     _prefect_defaults()
-    from flows.etl import BlockingValidationError, nightly_etl
+    from flows.etl import BlockingValidationError, RunFailed, nightly_etl
     from transforms.sources import SourceNotFound, list_source_files
     from warehouse.store import WarehouseBusy, WriterLock
 
@@ -106,7 +106,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     except SourceNotFound as error:
         print(f"naba: {error}", file=sys.stderr)
         return EXIT_USAGE
-    except BlockingValidationError as error:
+    except (BlockingValidationError, RunFailed) as error:
         print(f"naba: {error}", file=sys.stderr)
         return EXIT_FAILED
     totals = summary["totals"]

@@ -18,7 +18,7 @@ def _paths(value: str) -> list[Path]:
 
 @dataclass(frozen=True)
 class Settings:
-    sources: list[Path] = field(default_factory=lambda: [PROJECT_ROOT / "seeds" / "articles"])
+    sources: list[Path] = field(default_factory=lambda: [PROJECT_ROOT / "seeds"])
     warehouse: Path = PROJECT_ROOT / "warehouse" / "naba.duckdb"
     reference_dir: Path = PROJECT_ROOT / "seeds" / "reference"
     data_docs_dir: Path | None = None  # default: a data_docs folder beside the warehouse file

@@ -1,5 +1,38 @@
 -- Publish the staged run (executed inside one transaction by warehouse.store.publish).
 -- Facts of every staged document are replaced wholesale, so reprocessing never leaves duplicates.
+
+-- An edited article is a new document (its text hashes differently). Its previous version is retired
+-- when every source that gave the previous version (file + external id) was read in this run and now
+-- gives something else; a version that another, unread source still gives is kept.
+create or replace temporary table retired_documents as
+with moved as (
+    select distinct c.source_uri, c.external_id, c.doc_id
+    from core.document_sources c
+    join staging.document_sources s on s.source_uri = c.source_uri and s.external_id = c.external_id
+    where not exists (
+        select 1 from staging.document_sources same
+        where same.source_uri = c.source_uri and same.external_id = c.external_id and same.doc_id = c.doc_id
+    )
+)
+select distinct m.doc_id
+from moved m
+where not exists (
+    select 1 from core.document_sources other
+    where other.doc_id = m.doc_id
+      and not exists (
+          select 1 from moved x
+          where x.doc_id = other.doc_id and x.source_uri = other.source_uri and x.external_id = other.external_id
+      )
+)
+and m.doc_id not in (select doc_id from staging.documents);
+
+delete from core.call_participants
+where call_id in (select call_id from core.calls where doc_id in (select doc_id from retired_documents));
+delete from core.calls where doc_id in (select doc_id from retired_documents);
+delete from core.statements where doc_id in (select doc_id from retired_documents);
+delete from core.actor_mentions where doc_id in (select doc_id from retired_documents);
+delete from core.document_sources where doc_id in (select doc_id from retired_documents);
+delete from core.documents where doc_id in (select doc_id from retired_documents);
 delete from core.call_participants
 where call_id in (select call_id from core.calls where doc_id in (select doc_id from staging.documents));
 delete from core.calls where doc_id in (select doc_id from staging.documents);
@@ -25,3 +58,5 @@ insert into quarantine.actor_mentions by name select * from staging.quarantine_a
 insert into quarantine.statements by name select * from staging.quarantine_statements;
 insert into quarantine.calls by name select * from staging.quarantine_calls;
 insert into quarantine.call_participants by name select * from staging.quarantine_call_participants;
+
+drop table retired_documents;

@@ -1,0 +1,99 @@
+"""Write–audit–publish through the real flow: a run whose facts fail a blocking expectation publishes
+nothing, fails with a message naming the suite and expectation, and the next good run publishes."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pytest
+from naba_cli import SEEDS, copy_warehouse
+
+from flows import etl, runners
+from flows.etl import BlockingValidationError, nightly_etl
+from transforms.extract import extract_facts
+
+PUBLISHED = [
+    "core.documents",
+    "core.document_sources",
+    "core.actors",
+    "core.actor_mentions",
+    "core.statements",
+    "core.calls",
+    "core.call_participants",
+    "quarantine.documents",
+    "quarantine.actors",
+    "quarantine.actor_mentions",
+    "quarantine.statements",
+    "quarantine.calls",
+    "quarantine.call_participants",
+]
+
+
+def published_content(warehouse) -> dict[str, list[str]]:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return {t: sorted(map(repr, con.execute(f"select * from {t}").fetchall())) for t in PUBLISHED}
+    finally:
+        con.close()
+
+
+def duplicate_statement_ids(documents: pl.DataFrame, resources) -> dict[str, pl.DataFrame]:
+    facts = extract_facts(documents, resources)
+    statements = facts["statements"]
+    first_id = statements["statement_id"][0]
+    facts["statements"] = statements.with_columns(pl.lit(first_id).alias("statement_id"))
+    return facts
+
+
+def test_blocking_failure_publishes_nothing_and_names_the_expectation(
+    seed_warehouse, tmp_path, monkeypatch
+) -> None:
+    warehouse = copy_warehouse(seed_warehouse.path, tmp_path)
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    for path in sorted(SEEDS.glob("*.txt"))[:2]:  # new texts, so the run has work to do
+        (extra / f"edited_{path.name}").write_text(
+            path.read_text(encoding="utf-8") + "\nتحديث.", encoding="utf-8"
+        )
+    before = published_content(warehouse)
+
+    monkeypatch.setattr(runners, "extract_facts", duplicate_statement_ids)
+    with pytest.raises(BlockingValidationError) as failure:
+        nightly_etl(sources=[str(extra)], warehouse=str(warehouse), workers=1)
+    message = str(failure.value)
+    assert "statements" in message and "statement_id" in message and "unique" in message
+
+    assert published_content(warehouse) == before
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        status, run_message = con.execute(
+            "select status, message from ops.runs order by started_at desc limit 1"
+        ).fetchall()[0]
+        failed_results = con.execute(
+            "select count(*) from ops.validation_results where not success and suite = 'statements'"
+        ).fetchall()[0][0]
+    finally:
+        con.close()
+    assert status == "failed" and "statement_id" in run_message
+    assert failed_results >= 1
+
+    monkeypatch.setattr(runners, "extract_facts", extract_facts)
+    summary = nightly_etl(sources=[str(extra)], warehouse=str(warehouse), workers=1)
+    assert summary["documents_loaded"] == 2
+    after = published_content(warehouse)
+    assert len(after["core.documents"]) == len(before["core.documents"]) + 2
+
+
+def test_transforms_expectations_and_warehouse_know_nothing_of_prefect() -> None:
+    """Flows wire tasks; the code they call stays testable without Prefect (STYLE.md)."""
+    root = Path(etl.__file__).resolve().parent.parent
+    offenders = [
+        str(path.relative_to(root))
+        for package in ("transforms", "expectations", "warehouse")
+        for path in (root / package).glob("*.py")
+        if re.search(r"^\s*(from|import) prefect", path.read_text(encoding="utf-8"), re.MULTILINE)
+    ]
+    assert offenders == []
