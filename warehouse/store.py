@@ -154,8 +154,13 @@ def open_for_writing(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         con.close()
 
 
+_TABLE_NAME = re.compile(r"(staging|core|ops|quarantine)\.[a-z_]+")
+
+
 def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> int:
     """Bulk-insert a polars frame into `table` by column name (Arrow, never row by row)."""
+    if not _TABLE_NAME.fullmatch(table):  # names are our constants; values always go in as parameters
+        raise ValueError(f"not a warehouse table name: {table!r}")
     if frame.height == 0:
         return 0
     arrow = frame.to_arrow()
