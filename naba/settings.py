@@ -22,7 +22,9 @@ class Settings:
     warehouse: Path = PROJECT_ROOT / "warehouse" / "naba.duckdb"
     reference_dir: Path = PROJECT_ROOT / "seeds" / "reference"
     data_docs_dir: Path | None = None  # default: a data_docs folder beside the warehouse file
-    batch_size: int = 2000
+    batch_size: int = 1000  # documents per transform task (small: both cores stay busy)
+    validate_batch_size: int = 10000  # documents per validation (large: GX's cost is mostly per call)
+    duckdb_memory_limit: str = "1GB"  # DuckDB spills to disk past this; keeps a run's memory bounded
     workers: int = 2
     dask_address: str | None = None
     cameltools_data: Path | None = None
@@ -41,6 +43,8 @@ class Settings:
             reference_dir=Path(env.get("NABA_REFERENCE_DIR", base.reference_dir)),
             data_docs_dir=Path(env["NABA_DATA_DOCS_DIR"]) if env.get("NABA_DATA_DOCS_DIR") else None,
             batch_size=int(env.get("NABA_BATCH_SIZE", base.batch_size)),
+            validate_batch_size=int(env.get("NABA_VALIDATE_BATCH_SIZE", base.validate_batch_size)),
+            duckdb_memory_limit=env.get("NABA_DUCKDB_MEMORY_LIMIT", base.duckdb_memory_limit),
             workers=int(env.get("NABA_WORKERS", base.workers)),
             dask_address=env.get("NABA_DASK_ADDRESS") or None,
             cameltools_data=Path(env["CAMELTOOLS_DATA"]) if env.get("CAMELTOOLS_DATA") else None,

@@ -10,6 +10,7 @@ import duckdb
 import polars as pl
 import pytest
 from naba_cli import SEEDS, copy_warehouse
+from prefect.testing.utilities import prefect_test_harness
 
 from flows import etl, runners
 from flows.etl import BlockingValidationError, nightly_etl
@@ -48,8 +49,16 @@ def duplicate_statement_ids(documents: pl.DataFrame, resources) -> dict[str, pl.
     return facts
 
 
+@pytest.fixture(scope="module")
+def prefect_api():
+    """A temporary Prefect API for flows run in this process, stopped while the test session still
+    owns its output streams."""
+    with prefect_test_harness(server_startup_timeout=None):
+        yield
+
+
 def test_blocking_failure_publishes_nothing_and_names_the_expectation(
-    seed_warehouse, tmp_path, monkeypatch
+    seed_warehouse, tmp_path, monkeypatch, prefect_api
 ) -> None:
     warehouse = copy_warehouse(seed_warehouse.path, tmp_path)
     extra = tmp_path / "extra"

@@ -37,14 +37,14 @@ def published_state(warehouse: Path) -> dict[str, list[str]]:
         con.close()
 
 
-def start_naba(*args: str, log_level: str = "INFO") -> subprocess.Popen:
+def start_naba(*args: str, log_level: str = "INFO", env: dict[str, str] | None = None) -> subprocess.Popen:
     return subprocess.Popen(
         [str(NABA), *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
         cwd=ROOT,
-        env={**os.environ, "PREFECT_LOGGING_LEVEL": log_level},
+        env={**os.environ, "PREFECT_LOGGING_LEVEL": log_level, **(env or {})},
         start_new_session=True,  # so the test can kill the run and its worker processes together
     )
 
@@ -88,7 +88,10 @@ def test_sigkill_while_loading_leaves_the_warehouse_as_it_was(seed_warehouse, tm
     source = write_synthetic_jsonl(tmp_path / "news.jsonl", 400)
     before = published_state(warehouse)
 
-    run = start_naba("run", "--source", str(source), "--warehouse", str(warehouse), "--batch-size", "40")
+    run = start_naba(
+        "run", "--source", str(source), "--warehouse", str(warehouse), "--batch-size", "40",
+        env={"NABA_VALIDATE_BATCH_SIZE": "80"},  # validate and stage every two batches
+    )  # fmt: skip
     try:
         # Kill after staging has started writing facts, with more batches still to come.
         wait_for_line(run, "Task run 'stage-batch", timeout=240)

@@ -48,7 +48,9 @@ def _busy_message(path: Path, detail: str) -> str:
     )
 
 
-def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+def connect(
+    path: Path, *, read_only: bool = False, memory_limit: str | None = None
+) -> duckdb.DuckDBPyConnection:
     """Open the warehouse; translate DuckDB's lock conflict into `WarehouseBusy`."""
     path = Path(path)
     if read_only and not path.exists():
@@ -56,7 +58,8 @@ def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        return duckdb.connect(str(path), read_only=read_only)
+        config = {"memory_limit": memory_limit} if memory_limit else {}
+        return duckdb.connect(str(path), read_only=read_only, config=config)
     except duckdb.IOException as error:
         if "lock" in str(error).lower():
             raise WarehouseBusy(_busy_message(path, str(error))) from error
@@ -145,8 +148,8 @@ def migrate(con: duckdb.DuckDBPyConnection) -> None:
 
 
 @contextmanager
-def open_for_writing(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    con = connect(path)
+def open_for_writing(path: Path, memory_limit: str | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    con = connect(path, memory_limit=memory_limit)
     try:
         migrate(con)
         yield con
