@@ -28,12 +28,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from itertools import accumulate
 from typing import Any
 
 import ahocorasick
 import polars as pl
 
-from transforms.arabic import FOLD_TABLE, display_form, fold, split_sentences
+from transforms.arabic import FOLD_TABLE, FoldedText, display_form, fold, split_sentences
 from transforms.arabic import transliterate as _transliterate
 from transforms.reference import Actor, ReferenceData, RoleSpan, Title
 from transforms.schema import ACTORS, conform
@@ -47,9 +48,11 @@ _PRIORITY = {name: rank for rank, name in enumerate(RESOLUTIONS)}
 PROCLITICS = ("", "و", "ف", "ب", "ل", "ك", "وب", "ول", "وك", "فب", "فل", "فك", "وس", "فس")
 # Proclitics that end in lam: before an article "ال" the alef drops ("ل" + "الكرملين" = "للكرملين").
 _PROCLITIC_SET = frozenset(PROCLITICS)
-_PROCLITIC_PATTERN = "|".join(sorted(PROCLITICS[1:], key=len, reverse=True))
+# Longest first, then none: the order in which a surname after a proclitic is tried.
+_PROCLITICS_LONGEST_FIRST = (*sorted(PROCLITICS[1:], key=len, reverse=True), "")
 _LAM_PROCLITICS = frozenset({"ل", "ول", "فل"})
 _DEFINITE_PREFIXES = ("ال", "وال", "فال", "بال", "كال", "لل", "ولل", "فلل", "وبال")
+_PREPOSITION_ARTICLES = ("لل", "بال", "كال", "ولل", "وبال", "فلل", "فبال")
 QUOTES = "\"'“”„‟«»‹›`´‘’‚‛"
 SENTENCE_END = frozenset(".!?؟\n")
 NAME_MAX_TOKENS = 6
@@ -105,7 +108,26 @@ _IRREGULAR = re.compile(
     + "]+"
 )
 _BLANK_RUN = re.compile(r"\s{2,}")
+# Characters the view changes, and what each becomes.
+_CHANGED = re.compile("[" + "".join(re.escape(chr(cp)) for cp in sorted(_VIEW_TABLE)) + "]")
+_REPLACEMENTS = {chr(cp): mapped or "" for cp, mapped in _VIEW_TABLE.items()}
+
+
+def _replacement(match: re.Match[str]) -> str:
+    return _REPLACEMENTS[match.group()]
+
+
+# What the view changes in an already folded text: quotes go, tabs and line breaks are unified.
+_VIEW_EXTRA_TABLE: dict[str, str] = {
+    chr(cp): mapped or ""
+    for cp, mapped in _VIEW_TABLE.items()
+    if (FOLD_TABLE.get(cp, chr(cp)) or "") != (mapped or "") and FOLD_TABLE.get(cp, chr(cp)) == chr(cp)
+}
+_VIEW_EXTRA = re.compile("[" + "".join(re.escape(char) for char in sorted(_VIEW_EXTRA_TABLE)) + "]")
+
+
 _TOKEN = re.compile(r"\w+|[^\w\s]")
+_TOKEN_SPLIT = re.compile(r"(\w+|[^\w\s])")
 _IMPERFECT = re.compile(r"س?[يتن]\w{2,4}")
 _IMPERFECT_PLURAL = re.compile(r"س?[يت]\w{2,5}(?:ون|ان|وا)")
 _FUTURE = re.compile(r"س[يتن]\w{3,5}")
@@ -115,6 +137,11 @@ _ALA = "على"
 # Words that close a name for good ("جاويش أوغلو"); other closing words ("نور الدين", "عبد الله") make a
 # compound given name that a surname may follow ("زين الدين زيدان").
 _CLOSERS = frozenset({"اوغلو", "زاده", "جونيور"})
+# "العام" after a definite noun is "general" ("الأمين العام", "المؤتمر الوطني العام") unless a time
+# adjective follows ("العام الماضي").
+_GENERAL = frozenset({"العام", "العامه"})
+_NAME_WORD_KINDS = ("unknown", "first_name", "particle")
+_TIME_ADJECTIVES = frozenset({"الماضي", "المقبل", "الحالي", "الجاري", "القادم", "المنصرم", "نفسه", "ذاته"})
 _HAMZA_AL = re.compile(r"(?<!\w)[إأآ]ل\w+")  # the preposition, kept apart from the name علي that it folds to
 
 
@@ -129,7 +156,9 @@ class _View:
 
 def matching_view(text: str) -> tuple[str, list[int]]:
     """The text as matched (folded, no quotes, single blanks) and, per character, its original index."""
-    folded = text.translate(_VIEW_TABLE)  # per character, so segments line up with the loop below
+    # One regex pass over the characters that change (a tenth of an article's) is several times
+    # faster than `str.translate`, which looks every character up in the table.
+    folded = _CHANGED.sub(_replacement, text)
     origin: list[int] = []
     position = 0
     for irregular in _IRREGULAR.finditer(text):
@@ -155,6 +184,50 @@ def matching_view(text: str) -> tuple[str, list[int]]:
     pieces.append(folded[position:])
     kept.extend(origin[position:])
     return "".join(pieces), kept
+
+
+def view_from_folded(folded: str, origin: list[int]) -> tuple[str, list[int]]:
+    """`matching_view` of a text from its fold (`transforms.arabic.fold_with_offsets`): the view is
+    the fold with quotes dropped, tabs and line breaks unified and blank runs made one, so a
+    document folded once for statements need not be folded again for actors."""
+    if _VIEW_EXTRA.search(folded):
+        pieces, kept = [], []
+        position = 0
+        for extra in _VIEW_EXTRA.finditer(folded):
+            start = extra.start()
+            pieces.append(folded[position:start])
+            kept.extend(origin[position:start])
+            mapped = _VIEW_EXTRA_TABLE[folded[start]]
+            if mapped:
+                pieces.append(mapped)
+                kept.append(origin[start])
+            position = start + 1
+        pieces.append(folded[position:])
+        kept.extend(origin[position:])
+        folded, origin = "".join(pieces), kept
+    if not _BLANK_RUN.search(folded):
+        return folded, origin
+    pieces, kept = [], []
+    position = 0
+    for run in _BLANK_RUN.finditer(folded):
+        start, end = run.span()
+        pieces.append(folded[position:start])
+        kept.extend(origin[position:start])
+        pieces.append("\n" if "\n" in run.group() else " ")
+        kept.append(origin[start])
+        position = end
+    pieces.append(folded[position:])
+    kept.extend(origin[position:])
+    return "".join(pieces), kept
+
+
+def token_spans(text: str) -> tuple[list[int], list[int], list[str]]:
+    """Token starts, ends and words of `text` (words and single punctuation marks), computed in C:
+    splitting on the token pattern alternates gaps and tokens, and running sums of their lengths
+    are the offsets."""
+    parts = _TOKEN_SPLIT.split(text)
+    offsets = list(accumulate(map(len, parts)))
+    return offsets[0:-1:2], offsets[1::2], parts[1::2]
 
 
 @lru_cache(maxsize=65536)
@@ -244,6 +317,9 @@ class _Doc:
     title_at: dict[int, _TitleHit] = field(default_factory=dict)  # first token -> title hit
     chained: set[int] = field(default_factory=set)  # title hits read as part of an earlier title
     hamza_words: set[str] = field(default_factory=set)  # folded words written with إل/أل/آل in the text
+    view_words: list[str] = field(default_factory=list)  # the tokens as in the view ("على" stays "علي")
+    # Role references the dictionary could not resolve: (view start, view end, role, country).
+    unresolved_roles: list[tuple[int, int, str, str]] = field(default_factory=list)
 
     def definite(self, word: str) -> bool:
         """Whether a word carries the article; "إلياس", "إليزابيث" fold to "ال..." but are no article."""
@@ -269,6 +345,7 @@ class _Complement:
     institution: bool = False  # the complement names an institution ("رئيس شركة ...")
     at_un: bool = False  # the complement names the UN ("مندوب روسيا الدائم لدى الأمم المتحدة")
     role_words: list[int] = field(default_factory=list)
+    chained_role: str | None = None  # the role of the first title chained after this one
 
 
 # ---------------------------------------------------------------------------------------------
@@ -487,23 +564,30 @@ class ActorResolver:
     # ---- public API -----------------------------------------------------------------------------
 
     def find_mentions(
-        self, text: str, publication_date: date | None = None, models: Any | None = None
+        self,
+        text: str,
+        publication_date: date | None = None,
+        models: Any | None = None,
+        folded: FoldedText | None = None,
     ) -> list[Mention]:
-        """All actor mentions in `text`, sorted by start, non-overlapping (the longest wins)."""
+        """All actor mentions in `text`, sorted by start, non-overlapping (the longest wins).
+        `folded` (`fold_with_offsets(text)`), when the caller has it, saves folding again."""
         if not text:
             return []
-        view_text, origin = matching_view(text)
+        if folded is not None:
+            view_text, origin = view_from_folded(folded.folded, folded.origin)
+        else:
+            view_text, origin = matching_view(text)
         view = _View(view_text, origin)
-        tokens = list(_TOKEN.finditer(view_text))
-        starts = [token.start() for token in tokens]
-        ends = [token.end() for token in tokens]
-        words = [token.group() for token in tokens]
+        starts, ends, words = token_spans(view_text)
+        view_words = words
         if "علي" in words:
+            view_words = list(words)
             for index in [i for i, word in enumerate(words) if word == "علي"]:
                 # "على" (on) folds to "علي" (Ali): the spelling in the text tells them apart.
                 if text[origin[ends[index] - 1]] == "ى":
                     words[index] = _ALA
-        doc = _Doc(text, view, starts, ends, words, publication_date)
+        doc = _Doc(text, view, starts, ends, words, publication_date, view_words=view_words)
         # Words written إل/أل/آل ("إلياس", "إليزابيث") fold to "ال..." but carry no article.
         doc.hamza_words = {_key(word) for word in _HAMZA_AL.findall(text)}
         self._dictionary_pass(doc)
@@ -514,6 +598,8 @@ class ActorResolver:
                 self._title_forward(doc, hit)
         for hit in hits:
             self._title_backward(doc, hit)
+        if doc.unresolved_roles:
+            self._roles_named_in_document(doc)
         self._coreference_pass(doc)
         ner_models = models if models is not None else self.models
         if ner_models is not None:
@@ -579,11 +665,9 @@ class ActorResolver:
         if doc.token_ends[token] != end or words[token][-(end - start) :] not in self._first_names:
             return False
         following = token + 1
-        return following < len(words) and self._name_word_kind(words[following]) in (
-            "unknown",
-            "first_name",
-            "particle",
-        )
+        if following >= len(words) or words[following].startswith(_PREPOSITION_ARTICLES):
+            return False  # "عباس للسيسي": a preposition with the article starts no surname
+        return self._name_word_kind(words[following]) in ("unknown", "first_name", "particle")
 
     def _dictionary_hit(self, doc: _Doc, token: int) -> _Candidate | None:
         hits = doc.dictionary_at.get(token)
@@ -629,7 +713,8 @@ class ActorResolver:
         if self._names_a_place(doc, hit):
             return
         complement = self._complement(doc, hit)
-        role = hit.title.role
+        # A courtesy title ("معالي") implies no office; the title chained after it may ("الفريق").
+        role = hit.title.role or complement.chained_role
         monarch = role == "monarch"
         if monarch:
             role = "head_of_state"
@@ -638,10 +723,10 @@ class ActorResolver:
         if role in ("permanent_representative", "ambassador") and complement.at_un:
             role = "un_ambassador"  # one per country, so "المندوب الروسي لدى الأمم المتحدة" resolves
         name = complement.name
-        if name is not None:
-            self._name_after_title(doc, hit, complement, role)
+        if name is not None and self._name_after_title(doc, hit, complement, role):
             return
-        # No name: a role reference when the title and its country single out one office holder.
+        # No name (or none we could read: "الرئيس اللبناني المنتخب ميشل عون" with an unknown spelling):
+        # a role reference when the title and its country single out one office holder.
         if role is None or complement.not_current:
             return
         country = complement.country
@@ -663,9 +748,14 @@ class ActorResolver:
             # No date: keep only holders the document also names, if that leaves exactly one.
             named = {c.actor.actor_id for c in doc.candidates if c.resolution == "dictionary"}
             holders = [holder for holder in holders if holder in named]
-        if len(holders) != 1:
-            return
         end = complement.country_end if complement.country_end is not None else hit.end
+        if len(holders) != 1:
+            national = role in NATIONAL_OFFICES or role.endswith("_minister")
+            if not holders and country is not None and name is None and national:
+                # No holder in the dictionary: the document may name one ("نظيره الهولندي" ...
+                # "وزير الخارجية الهولندي ستيف بلوك"), settled once every title has been read.
+                doc.unresolved_roles.append((hit.start, end, role, country))
+            return
         doc.candidates.append(
             _Candidate(
                 hit.start,
@@ -697,9 +787,21 @@ class ActorResolver:
         while index < len(words) and consumed < COMPLEMENT_MAX_TOKENS:
             word = words[index]
             chained = doc.title_at.get(index)
+            held = self._dictionary_hit(doc, index)
+            if (
+                chained is not None
+                and held is not None
+                and held.actor.actor_type == "person"
+                and not after_connector
+            ):
+                # "العاهل السعودي الملك سلمان": the dictionary's name starts with a title word (but
+                # "مستشار الرئيس ترامب" is the adviser of the president: the title takes a complement).
+                chained = None
             if chained is not None and not seen_comma and chained.title.kind == "title":
                 # "ولي العهد نائب رئيس مجلس الوزراء وزير الدفاع الأمير ...": one chain of titles.
                 doc.chained.add(index)
+                if result.chained_role is None and chained.title.role and chained.title.kind == "title":
+                    result.chained_role = chained.title.role
                 if result.country is None and chained.title.country_code:
                     result.country = chained.title.country_code
                     result.country_end = chained.end
@@ -747,6 +849,14 @@ class ActorResolver:
             if cls == "first_name":
                 result.name = index
                 break
+            if cls == "date" and word in _GENERAL and doc.definite(words[index - 1]):
+                following = words[index + 1] if index + 1 < len(words) else ""
+                if following not in _TIME_ADJECTIVES:
+                    # "رئيس المؤتمر الوطني العام": the adjective "general", not "the year"
+                    index += 1
+                    consumed += 1
+                    after_connector = False
+                    continue
             if cls in ("function", "verb", "date"):
                 break
             if cls == "not_current":
@@ -906,14 +1016,18 @@ class ActorResolver:
             return "stop"
         return "unknown"
 
-    def _name_after_title(self, doc: _Doc, hit: _TitleHit, complement: _Complement, role: str | None) -> None:
+    def _name_after_title(self, doc: _Doc, hit: _TitleHit, complement: _Complement, role: str | None) -> bool:
+        """Tie the name after a title to its actor (a dictionary one, or a new one); False when no
+        plausible name follows."""
         first = complement.name
         assert first is not None
         dictionary = self._dictionary_hit(doc, first)
         if dictionary is not None and dictionary.actor.actor_type == "person":
+            if self._title_of_someone_else(dictionary.actor, role, complement):
+                return True  # "مدير مكتب سيرغي لافروف": the director is another person
             dictionary.title_start = hit.start
             dictionary.role = role or dictionary.role
-            return
+            return True
         hits_by_token = doc.title_at
         first, last = self._name_tokens(doc, first, hits_by_token)
         end = doc.token_ends[last]
@@ -923,12 +1037,19 @@ class ActorResolver:
             following.start = doc.token_starts[first]
             following.title_start = hit.start
             following.role = role or following.role
-            return
+            return True
         if hit.title.actor_type != "person":
-            return
+            return True  # an organisation's title: nothing to resolve by role either
         if not self._plausible_name(doc, first, last, complement.guessed or complement.institution):
-            return
+            return False
         start = doc.token_starts[first]
+        holder = self._office_holder_named(doc, role, complement.country, doc.token_words[last])
+        if holder is not None:
+            # "الرئيس اللبناني ميشل عون": another spelling of the office holder's name.
+            doc.candidates.append(
+                _Candidate(start, end, holder, "title_pattern", title_start=hit.start, role=role)
+            )
+            return True
         surface = doc.original[doc.view.origin[start] : doc.view.origin[end - 1] + 1]
         name = person_name(surface)
         country = complement.country
@@ -947,6 +1068,30 @@ class ActorResolver:
         doc.candidates.append(
             _Candidate(start, end, actor, "title_pattern", title_start=hit.start, role=role)
         )
+        return True
+
+    def _title_of_someone_else(self, actor: Actor, role: str | None, complement: _Complement) -> bool:
+        """A title in construct with an institution ("مدير مكتب", "مستشار ديوان") before a known
+        person whose offices never included it names that person's subordinate, not the person."""
+        if role is None or not (complement.institution or complement.guessed):
+            return False
+        spans = self._roles_by_actor.get(actor.actor_id)
+        return bool(spans) and all(span.role != role for span in spans)
+
+    def _office_holder_named(
+        self, doc: _Doc, role: str | None, country: str | None, surname: str
+    ) -> Actor | None:
+        """The dictionary's holder of a national office on the publication date, when `surname` is
+        the last word of one of its names."""
+        if role is None or country is None or not (role in NATIONAL_OFFICES or role.endswith("_minister")):
+            return None
+        holders = self._role_holders(role, country, doc.publication_date)
+        if len(holders) != 1:
+            return None
+        actor = self._actor_by_id[holders[0]]
+        if any(_key(name).split()[-1:] == [surname] for name in (actor.name_ar, *actor.aliases)):
+            return actor
+        return None
 
     def _plausible_name(self, doc: _Doc, first: int, last: int, guessed: bool = False) -> bool:
         """Reject "names" that are likely ordinary words. A single word is kept only when it is not a
@@ -1212,6 +1357,24 @@ class ActorResolver:
                 return self._actors[owner]
         return None
 
+    def _roles_named_in_document(self, doc: _Doc) -> None:
+        """A role reference with no holder in the dictionary resolves to the one person the document
+        names with that role and country ("نظيره الهولندي" and "وزير الخارجية الهولندي ستيف بلوك")."""
+        for start, end, role, country in doc.unresolved_roles:
+            named = {
+                c.actor.actor_id: c.actor
+                for c in doc.candidates
+                if c.resolution == "title_pattern"
+                and c.actor.actor_type == "person"
+                and c.role == role
+                and c.actor.country_code == country
+            }
+            if len(named) == 1:
+                (actor,) = named.values()
+                doc.candidates.append(
+                    _Candidate(start, end, actor, "role_reference", title_start=start, role=role)
+                )
+
     # ---- pass 3: coreference ------------------------------------------------------------------
 
     def _surname_keys(self, doc: _Doc, candidate: _Candidate) -> list[tuple[str, ...]]:
@@ -1237,11 +1400,22 @@ class ActorResolver:
             keys.append((tail,))
         else:
             keys.append((tail,))
+        # A surname that is also a given name ("عباس", "سلام") counts for a dictionary person whose
+        # name ends with it; the scan then wants it in a speaker's position and not before a name.
+        record = candidate.resolution == "dictionary"
+        surname_of_record = record and _key(candidate.actor.name_ar).endswith(tail)
         return [
             key
             for key in keys
             if len(key) > 1
-            or (len(key[0]) >= 3 and self._word_class(key[0]) is None and key[0] not in self._nationality)
+            or (
+                len(key[0]) >= 3
+                and key[0] not in self._nationality
+                and (
+                    self._word_class(key[0]) is None
+                    or (surname_of_record and self._word_class(key[0]) == "first_name")
+                )
+            )
         ]
 
     def _coreference_pass(self, doc: _Doc) -> None:
@@ -1258,19 +1432,76 @@ class ActorResolver:
         if not surnames:
             return
         covered = sorted((c.start, c.end) for c in doc.candidates)
-        by_text = {" ".join(key): key for key in surnames}
-        alternatives = "|".join(re.escape(text) for text in sorted(by_text, key=len, reverse=True))
-        pattern = re.compile(rf"(?<!\w)({_PROCLITIC_PATTERN})?({alternatives})(?!\w)")
-        for match in pattern.finditer(doc.view.text):
-            start, end = match.span(2)
+        # Scan the tokens (a regex of this document's surnames would be compiled for every document):
+        # a surname is a whole word after an optional proclitic, the longest proclitic and the
+        # two-word surname tried first.
+        firsts = {key[0] for key in surnames}
+        forms = {proclitic + first for proclitic in _PROCLITICS_LONGEST_FIRST for first in firsts}
+        words = doc.view_words or doc.token_words
+        starts, ends = doc.token_starts, doc.token_ends
+        text = doc.view.text
+        count = len(words)
+        next_free = 0
+        for i in [i for i, word in enumerate(words) if word in forms]:
+            if i < next_free:
+                continue  # the second word of a two-word surname just taken
+            word = words[i]
+            found = None
+            for proclitic in _PROCLITICS_LONGEST_FIRST:
+                rest = word[len(proclitic) :]
+                if not word.startswith(proclitic) or rest not in firsts:
+                    continue
+                following = i + 1
+                if (
+                    following < count
+                    and starts[following] == ends[i] + 1
+                    and text[ends[i]] == " "
+                    and (rest, words[following]) in surnames
+                ):
+                    found = ((rest, words[following]), len(proclitic), following)
+                elif (rest,) in surnames:
+                    found = ((rest,), len(proclitic), i)
+                if found is not None:
+                    break
+            if found is None:
+                continue
+            key, skipped, last = found
+            start, end = starts[i] + skipped, ends[last]
+            next_free = last + 1
             position = bisect_right(covered, (start, end)) - 1
             if any(s < end and start < e for s, e in covered[max(0, position - 3) : position + 4]):
                 continue
-            key = by_text[match.group(2)]
             index = doc.token_at(start)
             if len(key) == 1 and self._is_ordinary(key[0]) and not self._speaker_context(doc, index):
                 continue  # "تأمين سلامة فرقها" is no mention of a Mr Salama
-            doc.candidates.append(_Candidate(start, end, actor_of[surnames[key]], "coreference"))
+            if len(key) == 1 and key[0] in self._first_names:
+                following = index + 1
+                name_follows = (
+                    following < len(words)
+                    and not doc.is_punct(following)
+                    and not words[following].startswith(_PREPOSITION_ARTICLES)
+                    and self._name_word_kind(doc.token_words[following]) in _NAME_WORD_KINDS
+                )
+                if name_follows or not self._speaker_context(doc, index):
+                    continue  # "عباس عراقجي" is someone else; "سلام" in "عملية سلام" is peace
+            actor = actor_of[surnames[key]]
+            if not skipped:
+                # "نوري أبو سهمين" after "نوري علي أبو سهمين": the given name written before the
+                # surname belongs to the mention.
+                given = set(_key(actor.name_ar).split()[:-1]) - set(key)
+                first = i
+                while (
+                    first > 0
+                    and i - first < 2
+                    and words[first - 1] in given
+                    and ends[first - 1] + 1 == starts[first]
+                ):
+                    first -= 1
+                if first < i and not any(
+                    s < start and starts[first] < e for s, e in covered[max(0, position - 3) : position + 1]
+                ):
+                    start = starts[first]
+            doc.candidates.append(_Candidate(start, end, actor, "coreference"))
 
     def _is_ordinary(self, word: str) -> bool:
         """A surname that is also an ordinary word: "عون", "سلامة", "الحوثي" (adjective)."""

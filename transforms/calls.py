@@ -57,6 +57,15 @@ _TOPIC_STOPS = frozenset(
 )
 # Words that introduce the other party of a call ("مع نظيره", "من الرئيس", "إلى أمير قطر").
 _OBJECT_LINKS = frozenset(fold(word) for word in ("مع", "من", "إلى", "الى", "ب", "بين", "لـ", "ل"))
+# After "من/مع" these start an adverbial, not a party ("من خلاله", "من جهته").
+_NOT_PARTY_AFTER_LINK = frozenset(
+    fold(word) for word in ("خلال", "خلاله", "خلالها", "جهته", "جهتها", "جانبه", "جانبها", "ناحيته", "بينها")
+)
+# Words that open another clause: a date across them is another event's ("التقى X في 20 مارس، كما
+# تحدث هاتفيا مع Y", "مكالمة X مع Y، إذ اتفقا ... في أعقاب إعلان مماثل الخميس").
+_CLAUSE_BREAKS = frozenset(
+    fold(word) for word in ("إذ", "حيث", "كما", "بينما", "فيما", "لكن", "ولكن", "ثم", "-", "–", "—")
+)
 _MAIN_EVENT = frozenset(fold(word) for word in ("وذلك", "ذلك", "وجاء", "جاء"))
 _RELATIVE = frozenset(fold(word) for word in ("الذي", "التي", "الذين", "اللذين", "اللتين"))
 
@@ -92,6 +101,8 @@ class _Cue:
 
 def _cues(view: DocumentView) -> dict[int, list[_Cue]]:
     lexicons = view.lexicons
+    if not lexicons.may_hold_call(view.f):
+        return {}
     matches = list(lexicons.call_pattern.finditer(view.f))
     if not matches:
         return {}
@@ -136,6 +147,14 @@ def extract_calls(
                 joint = False  # "جمعت الرئيسين المصري عبدالفتاح السيسي والفرنسي إيمانويل ماكرون"
             elif not joint:
                 parties = _participants(view, index, sentence_cues, position)
+                if len(parties) == 1:
+                    # "قال X إنه بحث مع Y في اتصال هاتفي", "كما تلقى سموه اتصالا من Y": the subject
+                    # is a pronoun for someone named earlier.
+                    implicit = _implicit_subject(
+                        view, index, cue, parties[0], statements, current if recent else None
+                    )
+                    if implicit is not None and implicit.actor.actor_id != parties[0].actor.actor_id:
+                        parties = [implicit, *parties]
             if joint:
                 # "الوزيران/الرئيسان": the current call's parties, else the two people just named.
                 if recent and current is not None:
@@ -145,13 +164,22 @@ def extract_calls(
             date = _call_date(view, index, sentence_cues, position)
             if date is None and previous_call is not None:
                 date = previous_call.date
-            if cue.cue_class == "two_calls" and len(parties) >= 3:
-                # "بحث X في اتصالين هاتفيين مع Y و Z": two conversations, X-Y and X-Z.
-                for part, other in enumerate(parties[1:3]):
-                    pair = Call([parties[0], other], cue.start, cue.end, index, part=part, date=date)
-                    pair.sentences.append(index)
+            adverb = cue.cue_class == "call" and _is_adverb_cue(view, cue)
+            if (cue.cue_class == "two_calls" or (adverb and not joint)) and len(parties) >= 3:
+                # "بحث X في اتصالين هاتفيين مع Y و Z", "تحدث X هاتفيا مع Y و Z": two conversations,
+                # X-Y and X-Z (one of them may already be known, from the headline). A conference is
+                # one call ("في اتصال هاتفي مع Y و Z").
+                for part, other in enumerate(parties[1 : 3 if cue.cue_class == "two_calls" else MAX_PARTIES]):
+                    pair = _same_conversation(view, calls, [parties[0], other], date, index)
+                    if pair is None:
+                        pair = Call([parties[0], other], cue.start, cue.end, index, part=part)
+                        calls.append(pair)
+                    if pair.date is None:
+                        pair.date = date
+                    if index not in pair.sentences:
+                        pair.sentences.append(index)
                     pair.cues.append((cue.start, cue.end))
-                    calls.append(pair)
+                    _initiator_from_verb(view, index, sentence_cues, position, pair)
                     referenced.append(pair)
                     previous_call = pair
                 continue
@@ -195,8 +223,79 @@ def extract_calls(
     return calls
 
 
+_ADVERB_CUES = frozenset(fold(word) for word in ("هاتفيا", "تلفونيا", "تليفونيا"))
+
+
+def _is_adverb_cue(view: DocumentView, cue: _Cue) -> bool:
+    """ "تحدث X هاتفيا مع Y": the adverb names no single conversation (unlike "في اتصال هاتفي")."""
+    form = view.f[cue.start : cue.end]
+    return any(form.endswith(adverb) and len(form) - len(adverb) <= 1 for adverb in _ADVERB_CUES)
+
+
 def _ids(parties: list[MentionSpan]) -> list[str]:
     return [span.actor.actor_id for span in parties]
+
+
+# "His Highness", "His Excellency", ...: the subject is the person the text is about.
+_HONORIFICS = frozenset(
+    fold(word)
+    for word in ("سموه", "سموها", "جلالته", "جلالتها", "فخامته", "معاليه", "معاليها", "سعادته", "دولته")
+)
+
+
+def _implicit_subject(
+    view: DocumentView,
+    index: int,
+    cue: _Cue,
+    party: MentionSpan,
+    statements: list[Statement],
+    current: Call | None,
+) -> MentionSpan | None:
+    """The party a pronoun stands for: after "إنه/أنه" the speaker who reports the call ("قال X
+    إنه بحث مع Y في اتصال هاتفي"); an honorific or no subject after the call verb ("كما تلقى سموه
+    اتصالا من Y", "وتلقى اتصالا من Y") the receiver of the call reported just before."""
+    words = view.words
+    sentence_start = view.sentences[index][0]
+    clause_start = _clause_start(view, index, cue.start)
+    if clause_start > sentence_start:
+        marker = view.token_at(clause_start - 1)
+        word = words[marker] if marker < len(words) else ""
+        if _THAT.match(word) and word.endswith(("ه", "ها")):
+            for statement in statements:
+                if (
+                    statement.sentence == index
+                    and statement.content_start <= cue.start < statement.content_end
+                    and statement.speaker.actor is not None
+                    and statement.speaker.actor.actor_type == "person"
+                ):
+                    return _last_mention(view, statement.speaker.actor, cue.start)
+            named = _persons(view, sentence_start, view.token_starts[marker])
+            return named[-1] if named else None
+    if current is None or not current.participants:
+        return None
+    clause = [words[i] for i in view.tokens_between(clause_start, cue.start)]
+    calls = view.lexicons.call_words
+    verbs = calls["incoming"] | calls["outgoing"]
+    honorific = any(word in _HONORIFICS for word in clause)
+    while clause and clause[-1] in TIME_WORDS:
+        clause.pop()  # "وتلقى أيضا اتصالا ..."
+    elided = bool(clause) and _bare(clause[-1]) in verbs
+    # The named party must be the one the cue introduces ("اتصالا هاتفيا من Y"), not a name further on.
+    gap = view.tokens_between(cue.end, party.head)
+    close = party.head >= cue.end and len(gap) <= 6 and all(words[i].isalpha() for i in gap)
+    if (honorific or elided) and close:
+        return current.participants[0]
+    return None
+
+
+def _last_mention(view: DocumentView, actor: Actor, before: int) -> MentionSpan | None:
+    found = None
+    for span in view.spans:
+        if span.head >= before:
+            break
+        if span.actor.actor_id == actor.actor_id:
+            found = span
+    return found
 
 
 # ---- participants ------------------------------------------------------------------------------------
@@ -255,7 +354,13 @@ def _participants(view: DocumentView, index: int, cues: list[_Cue], position: in
         # "أكد X أن ...، وذلك بعد اتصال هاتفي بـ Y": the call belongs to the main clause.
         clause_start = sentence_start
     before = _persons(view, clause_start, cue.start)
-    after = _objects(view, cue, _persons(view, cue.end, after_end))
+    following = _persons(view, cue.end, after_end)
+    after = _objects(view, cue, following)
+    if not before and len(after) == 1:
+        # "وفي اتصال هاتفي مع Y نفى X ...": the clause's verb and subject follow the phrase.
+        subject = _subject_after_phrase(view, after[0], following)
+        if subject is not None:
+            before = [subject]
     if before and after:
         # "تلقى X اتصالا هاتفيا من Y", "بحث X في اتصال هاتفي مع نظيره Y" (and "... مع Y و Z");
         # the subject is the first person of the clause who is not the party after the cue.
@@ -269,6 +374,27 @@ def _participants(view: DocumentView, index: int, cues: list[_Cue], position: in
     else:
         parties = before + after  # "اتصال هاتفي بين X و Y"
     return _distinct(parties)[:MAX_PARTIES]
+
+
+def _subject_after_phrase(
+    view: DocumentView, party: MentionSpan, following: list[MentionSpan]
+) -> MentionSpan | None:
+    """The person right after the party of an opening call phrase and one verb ("في اتصال هاتفي مع
+    Y، أكد X"); a verb is an unprefixed word, or a speech or call verb."""
+    position = following.index(party) if party in following else -1
+    if position < 0 or position + 1 >= len(following):
+        return None
+    subject = following[position + 1]
+    gap = [i for i in view.tokens_between(party.end, subject.head) if view.words[i].isalpha()]
+    if len(gap) != 1:
+        return None
+    word = view.words[gap[0]]
+    verb = view.lexicons.speech_pattern.fullmatch(word) is not None or _bare(word) in (
+        view.lexicons.call_words["outgoing"] | view.lexicons.call_words["incoming"]
+    )
+    if not verb and (word.startswith(("و", "ف", "ب", "ل", "ال")) or word in _OBJECT_LINKS):
+        return None
+    return subject
 
 
 def _distinct(spans: list[MentionSpan]) -> list[MentionSpan]:
@@ -294,6 +420,7 @@ def _objects(view: DocumentView, cue: _Cue, after: list[MentionSpan]) -> list[Me
     the first within a few words (dates and courtesy titles aside), then those joined by "و"."""
     objects: list[MentionSpan] = []
     position = cue.end
+    genitive = False  # the first party is written right on the cue ("مكالمة X الهاتفية مع Y")
     for span in after:
         head_token = view.token_at(span.head)
         gap = [
@@ -301,16 +428,24 @@ def _objects(view: DocumentView, cue: _Cue, after: list[MentionSpan]) -> list[Me
             for i in view.tokens_between(position, span.head)
             if i != head_token and not _is_filler_token(view, i)
         ]
-        if objects and not (len(gap) <= 1 and (not gap or view.words[gap[0]] == "و") or _joined(view, span)):
+        joined = (len(gap) <= 1 and (not gap or view.words[gap[0]] == "و")) or (
+            not gap and _joined(view, span)
+        )
+        if objects and not joined:
+            if genitive and len(objects) == 1 and "مع" in (view.words[i] for i in gap):
+                objects.append(span)  # "مكالمة فاروفاكيس الهاتفية ... مع الوزير Y"
+            break  # "كوشنر صهر ومستشار الرئيس ترامب": an apposition between names another person
+        attached = head_token < len(view.words) and span.head == view.token_starts[head_token] + 1
+        if not objects and not _linked(view, gap, head_token, cue, attached):
             break
-        if not objects and not _linked(view, gap, head_token, cue):
-            break
+        if not objects:
+            genitive = not gap and not attached
         objects.append(span)
         position = span.end
     return objects
 
 
-def _linked(view: DocumentView, gap: list[int], head_token: int, cue: _Cue) -> bool:
+def _linked(view: DocumentView, gap: list[int], head_token: int, cue: _Cue, attached: bool = False) -> bool:
     """Whether the first party after a cue is its object: right after it ("بين X", an attached
     "بنظيره"/"لنظيره"), or after "مع/من/إلى/بـ" within a few words ("من صاحب السمو الملكي الأمير
     ..."); not a name further on in the sentence ("... عن قلقهما حيال تصريحات بوتين")."""
@@ -319,14 +454,24 @@ def _linked(view: DocumentView, gap: list[int], head_token: int, cue: _Cue) -> b
         return True  # right after the cue: "أطلع X في اتصال هاتفي نظيره Y على ..."
     if len(gap) > MAX_OBJECT_GAP:
         return False
-    link_words = [view.words[i] for i in gap] + [head]
-    return any(word in _OBJECT_LINKS or (word[:1] in "بل" and word[1:3] == "ال") for word in link_words)
+    words = view.words
+    if any(view.lexicons.speech_pattern.fullmatch(words[i]) for i in gap):
+        return False  # "اتصالا هاتفيا نقل من خلاله تعازي X": a new clause, X is no party
+    links = [
+        position
+        for position, i in enumerate(gap)
+        if (words[i] in _OBJECT_LINKS or (words[i][:1] in "بل" and words[i][1:3] == "ال"))
+        and not (position + 1 < len(gap) and words[gap[position + 1]] in _NOT_PARTY_AFTER_LINK)
+    ]
+    # A ب/ل written on the party's own first word ("جمعته بكيري", "بالرئيس") links it too.
+    return bool(links) or head in _OBJECT_LINKS or (head[:1] in "بل" and (head[1:3] == "ال" or attached))
 
 
 def _joined(view: DocumentView, span: MentionSpan) -> bool:
     """Whether a mention is coordinated by a و written on its first word ("والمستشارة ميركل")."""
     i = view.token_at(span.head)
-    return i < len(view.words) and view.words[i].startswith("و") and span.head - view.token_starts[i] <= 1
+    # The mention starts one letter into its word: "وزير" starts with و but is no conjunction.
+    return i < len(view.words) and view.words[i].startswith("و") and span.head - view.token_starts[i] == 1
 
 
 def _is_filler_token(view: DocumentView, i: int) -> bool:
@@ -346,12 +491,17 @@ def _named_after_joint(view: DocumentView, index: int, cue: _Cue) -> list[Mentio
     dual = view.lexicons.call_words["dual_party"]
     sentence_end = view.sentences[index][1]
     following = list(view.tokens_between(cue.end, sentence_end))[:4]
-    for i in following:
+    # Also the dual noun that opens the clause: "بحث الوزيران X و Y خلال المكالمة ...".
+    before = list(view.tokens_between(_clause_start(view, index, cue.start), cue.start))
+    for i in following + before:
         word = view.words[i]
         if word in dual or (word[:1] in "وبل" and word[1:] in dual):
             start = view.token_ends[i]
-            named = [s for s in view.spans_between(start, sentence_end) if s.actor.actor_type == "person"]
-            return _distinct(_objects(view, _Cue(start, start, "call", False), named))
+            end = sentence_end if i in following else cue.start
+            named = [s for s in view.spans_between(start, end) if s.actor.actor_type == "person"]
+            found = _distinct(_objects(view, _Cue(start, start, "call", False), named))
+            if len(found) >= 2 or i in following:
+                return found
     return []
 
 
@@ -452,21 +602,34 @@ def _call_date(view: DocumentView, index: int, cues: list[_Cue], position: int) 
     cue = cues[position]
     sentence_end = view.sentences[index][1]
     after_end = cues[position + 1].start if position + 1 < len(cues) else sentence_end
-    for i in view.tokens_between(cue.end, after_end):
+    for position_after, i in enumerate(view.tokens_between(cue.end, after_end)):
         word = view.words[i]
-        if word == ":" or _THAT.match(word) or word in _RELATIVE or word in ALL_QUOTES:
+        if word in _RELATIVE and position_after <= 1:
+            continue  # "المكالمة التي جمعته بـ Y أمس", "الاتصال الذي جرى أمس": about the call itself
+        if (
+            word == ":"
+            or _THAT.match(word)
+            or word in _RELATIVE
+            or word in ALL_QUOTES
+            or word in _CLAUSE_BREAKS
+        ):
             after_end = view.token_starts[i]
             break
     usable = [item for item in view.sentence_dates(index) if item[2].kind != "partial"]
     after = [item for item in usable if cue.end <= item[0] and item[1] <= after_end]
     if after:
         return after[0][2]
+    if cue.definite:
+        return None  # "رفض X اليوم التصريح بفحوى المكالمة": a date before it is the main clause's
     clause_start = _clause_start(view, index, cue.start)
     before = [item for item in usable if clause_start <= item[0] and item[1] <= cue.start]
     before = [
         item
         for item in before
-        if not any(view.words[i] in _RELATIVE for i in view.tokens_between(item[1], cue.start))
+        if not any(
+            view.words[i] in _RELATIVE or view.words[i] in _CLAUSE_BREAKS
+            for i in view.tokens_between(item[1], cue.start)
+        )
     ]
     if before:
         return before[-1][2]
@@ -522,9 +685,12 @@ def _initiator_from_verb(view: DocumentView, index: int, cues: list[_Cue], posit
             caller = others[0] if others else None
         call.initiator = caller
     else:
-        # "أجرى X اتصالا بـ Y"; "اتصال هاتفي أجراه X مع Y"
+        # "أجرى X اتصالا بـ Y"; "اتصال هاتفي أجراه X مع Y"; "كما أجرى سموه اتصالا بـ Y" (X named before)
+        implicit = [s for s in call.participants if s.head < view.sentences[index][0]]
         if subject:
             call.initiator = subject[0].actor
+        elif implicit:
+            call.initiator = implicit[0].actor
         else:
             after = [s for s in _persons(view, cue.end, sentence_end) if call.has_participant(s.actor)]
             call.initiator = after[0].actor if after else None

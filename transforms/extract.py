@@ -48,7 +48,11 @@ class ExtractionResources:
 def load_resources(reference_dir: Path, cameltools_data: Path | None = None) -> ExtractionResources:
     """Reference data and lexicons from `reference_dir`; camel-tools models when their data is there."""
     reference = load_reference(Path(reference_dir))
-    lexicons = load_lexicons(Path(reference_dir), [title.title_ar for title in reference.titles])
+    lexicons = load_lexicons(
+        Path(reference_dir),
+        [title.title_ar for title in reference.titles],
+        [title.title_ar for title in reference.titles if title.actor_type == "person"],
+    )
     models = None
     if cameltools_data is not None:
         from transforms.models import load_camel_models
@@ -110,14 +114,14 @@ def _frame(rows: list[dict], table: str) -> pl.DataFrame:
 def _extract_document(
     doc_id: str, text: str, published: date | None, resources: ExtractionResources, rows: _Rows
 ) -> None:
-    mentions = resources.resolver.find_mentions(text, published, resources.models)
+    folded = fold_with_offsets(text)  # once, for the actor view and the statement view
+    mentions = resources.resolver.find_mentions(text, published, resources.models, folded)
     for mention in mentions:
         rows.actors.setdefault(mention.actor.actor_id, mention.actor)
         rows.actor_mentions.append(_mention_row(doc_id, mention))
-    folded = fold_with_offsets(text)
     if not _has_candidates(folded.folded, resources.lexicons):
         return
-    view = build_view(doc_id, text, published, resources.lexicons, mentions, folded)
+    view = build_view(doc_id, text, published, resources.lexicons, mentions, folded, resources.nationalities)
     statements = extract_statements(view)
     calls = extract_calls(view, statements, resources.nationalities)
     call_ids = [_call_rows(view, call, rows) for call in calls]
@@ -129,7 +133,9 @@ def _has_candidates(folded: str, lexicons: Lexicons) -> bool:
     """Whether the folded text can hold a statement or a call at all: a cue, or a colon (headline
     "X: ...")."""
     return bool(
-        ":" in folded or lexicons.speech_pattern.search(folded) or lexicons.call_pattern.search(folded)
+        ":" in folded
+        or lexicons.speech_pattern.search(folded)
+        or (lexicons.may_hold_call(folded) and lexicons.call_pattern.search(folded))
     )
 
 

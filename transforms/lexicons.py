@@ -72,6 +72,7 @@ class SpeechCue:
     complements: tuple[str, ...]  # folded; a trailing "_" marks a proclitic preposition ("ب_")
     needs_marker: bool
     clause_initial: bool = False
+    needs_complement: bool = False  # only its complement marks the content ("عبر عن", not "عبر حسابه")
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,9 @@ class Lexicons:
     source_nouns: frozenset[str]
     headline_stops: frozenset[str]
     call_pattern: re.Pattern[str]  # group "form": call | anaphor | another | two_calls forms
+    # A word of each of those forms: a text holding none of them holds no call cue (a substring test
+    # is much cheaper than running `call_pattern`, and few articles report a call).
+    call_key_words: tuple[str, ...]
     call_classes: dict[str, str]  # folded form -> call | anaphor | another | two_calls
     not_call_pattern: re.Pattern[str]
     call_words: dict[str, frozenset[str]]  # outgoing, incoming, mutual, dual_party, side, topic, ...
@@ -95,6 +99,12 @@ class Lexicons:
     months: MonthNames
     # First words of the actor titles (titles.tsv): a subject starting with one may run on to the name.
     title_words: frozenset[str] = frozenset()
+    # First words of the titles of people only ("وزير", "المتحدث"; not "وكالة", "صحيفة").
+    person_title_words: frozenset[str] = frozenset()
+
+    def may_hold_call(self, folded: str) -> bool:
+        """False when `folded` cannot hold a call cue (no key word of any call form occurs)."""
+        return any(word in folded for word in self.call_key_words)
 
     def speech_cue(self, form: str) -> SpeechCue | None:
         return self.speech_cues.get(" ".join(form.split()))
@@ -176,8 +186,10 @@ def load_speech_cues(path: Path) -> tuple[dict[str, SpeechCue], dict[str, list[s
             raise ValueError(f"{where}: unknown class {cue_class!r}")
         needs = (row["needs_marker"] or "yes").lower()
         initial = (row["clause_initial"] or "no").lower()
-        if needs not in ("yes", "no") or initial not in ("yes", "no"):
-            raise ValueError(f"{where}: needs_marker and clause_initial must be yes or no")
+        if needs not in ("yes", "no", "complement") or initial not in ("yes", "no"):
+            raise ValueError(f"{where}: needs_marker must be yes, no or complement; clause_initial yes or no")
+        if needs == "complement" and not row["complement"]:
+            raise ValueError(f"{where}: needs_marker complement without a complement")
         forms = _forms(row["forms"])
         if not forms:
             raise ValueError(f"{where}: no forms")
@@ -188,7 +200,8 @@ def load_speech_cues(path: Path) -> tuple[dict[str, SpeechCue], dict[str, list[s
             lemma=row["lemma"],
             cue_class=cue_class,
             complements=tuple(_forms(row["complement"])),
-            needs_marker=needs == "yes",
+            needs_marker=needs != "no",
+            needs_complement=needs == "complement",
             clause_initial=initial == "yes",
         )
         for form in forms:
@@ -219,9 +232,22 @@ def title_first_words(titles: Iterable[str]) -> frozenset[str]:
     return frozenset(words)
 
 
-def load_lexicons(reference_dir: Path, titles: Iterable[str] = ()) -> Lexicons:
+def _key_words(forms: Iterable[str]) -> tuple[str, ...]:
+    """One word that each of `forms` must contain (its longest), without any that holds a shorter one."""
+    words = sorted({max(form.split(), key=len) for form in forms if form.split()}, key=len)
+    kept: list[str] = []
+    for word in words:
+        if not any(shorter in word for shorter in kept):
+            kept.append(word)
+    return tuple(kept)
+
+
+def load_lexicons(
+    reference_dir: Path, titles: Iterable[str] = (), person_titles: Iterable[str] = ()
+) -> Lexicons:
     """Read speech_cues.tsv, call_cues.tsv and months.tsv from `reference_dir`; `titles` are the
-    actor title phrases (reference titles) whose first words may open a speaker's title."""
+    actor title phrases (reference titles) whose first words may open a speaker's title,
+    `person_titles` those of them that name a person."""
     reference_dir = Path(reference_dir)
     speech_cues, speech = load_speech_cues(reference_dir / SPEECH_CUES_FILE)
     calls = load_call_cues(reference_dir / CALL_CUES_FILE)
@@ -241,6 +267,7 @@ def load_lexicons(reference_dir: Path, titles: Iterable[str] = ()) -> Lexicons:
         source_nouns=frozenset(speech["source_noun"]),
         headline_stops=frozenset(speech["headline_stop"]),
         call_pattern=_word_pattern(list(call_classes), "وفبل"),
+        call_key_words=_key_words(call_classes),
         call_classes=call_classes,
         not_call_pattern=_word_pattern(calls["not_call"], "وفبل"),
         call_words={name: frozenset(calls[name]) for name in CALL_CLASSES},
@@ -250,4 +277,5 @@ def load_lexicons(reference_dir: Path, titles: Iterable[str] = ()) -> Lexicons:
         discourse_break_pattern=_word_pattern(calls["discourse_break"], ""),
         months=load_month_names(reference_dir / MONTHS_FILE),
         title_words=title_first_words(titles),
+        person_title_words=title_first_words(person_titles),
     )

@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from transforms.actors import Mention
+from transforms.actors import Mention, token_spans
 from transforms.arabic import (
     FOLD_TABLE,
     INVISIBLE_CONTROLS,
@@ -40,7 +40,6 @@ from transforms.reference import Actor
 OPEN_QUOTES = '“«„‟"‘'
 CLOSE_QUOTES = {"“": '”″“"', "«": "»", "„": '”“"', "‟": '”"', '"': '"”', "‘": "’'"}
 ALL_QUOTES = frozenset('“”«»„‟"‘’″')
-_TOKEN = re.compile(r"\w+|[^\w\s]")
 # أن/إن and their forms with a pronoun or a proclitic (after folding أ/إ → ا).
 _THAT = re.compile(r"^(?:[وفب]|وب)?ان(?:ه|ها|هم|هما|نا|ني|كم)?$")
 # Closing punctuation trimmed from a content span's ends (quotes are handled separately).
@@ -64,6 +63,8 @@ NP_STOPS = _folded_set(
     "التي", "ضمن", "لدي", "ردا", "تعليقا", "قائلا", "قائلة", "عبر", "أمس", "اليوم", "هو", "هي", "وهو", "وهي",
     "الذين", "ممن",
 )  # fmt: skip
+# Demonstratives: they may open a subject ("هذه المصادر") but never continue one ("الحزب هذه العملية").
+DEMONSTRATIVES = _folded_set("هذا", "هذه", "ذلك", "تلك", "هؤلاء", "هذين", "هاتين")
 # Words after which a clause starts: a subject written before its verb begins here ("وكان X أكد").
 CLAUSE_OPENERS = _folded_set("جهته", "جهتها", "جانبه", "جانبها", "بدوره", "بدورها", "ناحيته", "ناحيتها", "كان", "وكان", "فكان", "كانت", "وكانت", "فكانت", "قد", "وقد", "فقد", "ثم", "كما", "بينما", "فيما", "حين", "لكن", "ولكن")  # fmt: skip
 # Words that do not occur inside a title: a name after them is not the titled speaker's.
@@ -91,6 +92,8 @@ _CAPTION = re.compile(
     r"أ\.?\s?ف\.?\s?ب|ا ف ب|الأناضول|أرشيفية|ارشيفية|أرشيف|صورة)[^()\n]{0,30}\)\s*$",
     re.IGNORECASE,
 )
+# A complement written with this mark is a noun that opens the content ("جدد تأكيده على ...").
+NOUN_COMPLEMENT = "*"
 MAX_SUBJECT_TOKENS = 8
 MAX_NAME_TOKENS = 6  # an unresolved subject: "طبيب المنتخب الوطني محمد أبو العلا"
 MAX_MARKER_TOKENS = 30
@@ -126,6 +129,7 @@ class DocumentView:
     lexicons: Lexicons
     mentions: list[Mention]
     folded: FoldedText = field(default=None)  # type: ignore[assignment]  # computed when not given
+    nationalities: dict[str, str] = field(default_factory=dict)  # folded adjective -> country code
     token_starts: list[int] = field(init=False)
     token_ends: list[int] = field(init=False)
     words: list[str] = field(init=False)
@@ -137,11 +141,7 @@ class DocumentView:
     def __post_init__(self) -> None:
         if self.folded is None:
             self.folded = fold_with_offsets(self.text)
-        folded = self.folded.folded
-        tokens = list(_TOKEN.finditer(folded))
-        self.token_starts = [token.start() for token in tokens]
-        self.token_ends = [token.end() for token in tokens]
-        self.words = [token.group() for token in tokens]
+        self.token_starts, self.token_ends, self.words = token_spans(self.folded.folded)
         self.sentences = [self.to_folded(start, end) for start, end in split_sentences(self.text)]
         self.sentences = [(start, end) for start, end in self.sentences if end > start]
         self.sentence_starts = [start for start, _ in self.sentences]
@@ -279,8 +279,17 @@ def build_view(
     lexicons: Lexicons,
     mentions: Sequence[Mention],
     folded: FoldedText | None = None,
+    nationalities: dict[str, str] | None = None,
 ) -> DocumentView:
-    return DocumentView(doc_id, text, published, lexicons, list(mentions), folded)  # type: ignore[arg-type]
+    return DocumentView(
+        doc_id,
+        text,
+        published,
+        lexicons,
+        list(mentions),
+        folded,
+        nationalities or {},  # type: ignore[arg-type]
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -341,8 +350,11 @@ _RELATIVE_SOURCE = frozenset(fold(word) for word in ("ما", "لما", "حسبم
 def is_skipped_sentence(view: DocumentView, index: int) -> bool:
     """Boilerplate (follow-us lines, teasers, credits) and photo captions produce nothing."""
     start, end = view.sentences[index]
-    if view.lexicons.boilerplate_pattern.match(view.f[start:end]):
+    # Boilerplate phrases are short: matching a prefix of the sentence spares copying all of it.
+    if view.lexicons.boilerplate_pattern.match(view.f[start : min(end, start + 120)]):
         return True
+    if view.f[end - 1 : end] != ")":
+        return False  # a caption ends with its credit in brackets
     return bool(_CAPTION.search(view.original(start, end)))
 
 
@@ -357,7 +369,12 @@ def extract_statements(view: DocumentView) -> list[Statement]:
         prefixed = match.start("form") > match.start()
         index = view.sentence_index(match.start())
         cues_by_sentence.setdefault(index, []).append((match.start(), match.end(), cue, prefixed))
-    headline_candidates = {i for i, (start, end) in enumerate(view.sentences) if ":" in view.f[start:end]}
+    headline_candidates = set()
+    colon = view.f.find(":")
+    while colon >= 0:
+        index = view.sentence_index(colon)
+        headline_candidates.add(index)
+        colon = view.f.find(":", max(colon + 1, view.sentences[index][1]))
     state = _State()
     statements: list[Statement] = []
     consumed: list[tuple[int, int]] = []  # quotations already attributed: cues inside are quoted words
@@ -517,7 +534,8 @@ def _headline(view: DocumentView, index: int) -> _Headline | None:
         return None
     span = view.span_at_token(first)
     if span is not None:
-        if view.tokens_between(span.end, view.token_starts[colon]):
+        rest = view.tokens_between(span.end, view.token_starts[colon])
+        if rest and not _addressee(view, rest):
             return None  # the name must fill the whole part before the colon
         speaker = Speaker(span.actor, span.head, span.end)
         confirmed = span.actor.actor_type in ("person", "organization") or _first_person(view, content_start)
@@ -539,6 +557,16 @@ def _headline(view: DocumentView, index: int) -> _Headline | None:
         "headline",
     )
     return _Headline(statement, confirmed, " ".join(words))
+
+
+def _addressee(view: DocumentView, tokens: range) -> bool:
+    """Whether `tokens` name whom a headline speaker addresses: "عباس للسيسي: ...", "لافروف لكيري:"."""
+    first = tokens.start
+    word = view.words[first]
+    if not word.startswith("ل") or len(word) < 3:
+        return False
+    span = view.span_containing(view.token_starts[first] + 1)
+    return span is not None and span.end == view.token_ends[tokens.stop - 1]
 
 
 def _first_person(view: DocumentView, start: int) -> bool:
@@ -596,6 +624,14 @@ def _statement_for_cue(
     opens_clause = prefixed or _opens_clause(view, cue_token, first)
     if cue.clause_initial and not opens_clause:
         return None
+    after_comma = cue_token - 2 >= first and view.words[cue_token - 1] in "،,"
+    if (
+        cue.needs_complement
+        and not prefixed
+        and after_comma
+        and view.words[cue_token - 2] not in CLAUSE_OPENERS
+    ):
+        return None  # "وتحدث X، عبر حسابه، عن ...": after a comma mid-clause it is "via"
     if cue.cue_class == "source":
         return _source_statement(view, index, cue_start, cue_end, state, found_here)
     if cue.cue_class == "document_verb":
@@ -613,14 +649,22 @@ def _statement_for_cue(
     speaker: Speaker | object | None = None
     subject_end = after
     if cue.cue_class == "participle":
-        speaker = _participle_speaker(found_here, state, index)
+        speaker = _participle_speaker(view, found_here, state, index)
     else:
         if not prefixed:
             speaker = _subject_before(view, cue_token, first)
         if speaker is None:
-            speaker, subject_end = _subject_after(view, after, last, state)
-            if isinstance(speaker, Speaker) and not _agrees(view, cue_start, cue_end, speaker):
+            speaker, subject_end = _subject_after(view, after, last, state, cue)
+            document = after < last and _is_document_word(view, view.words[after])
+            if (
+                isinstance(speaker, Speaker)
+                and not document
+                and not _agrees(view, cue_start, cue_end, speaker)
+            ):
                 speaker, subject_end = None, after
+        if speaker is None and after < last and view.words[after] in _CALL_PRONOUNS:
+            # "تلقى X اتصالا من Y أعرب فيه عن ...": the verb's subject is a party of the call.
+            speaker = _call_party(view, index, cue_start)
         if speaker is None and cue.cue_class == "verb" and opens_clause:
             speaker = _carried_speaker(view, index, state, found_here)
     if not isinstance(speaker, Speaker):
@@ -671,6 +715,38 @@ def _agrees(view: DocumentView, cue_start: int, cue_end: int, speaker: Speaker) 
     return True
 
 
+# Conjunctions that may open a sentence before its subject ("لكن موسكو سارعت ... وقالت").
+_SENTENCE_OPENERS = _folded_set("لكن", "ولكن", "بينما", "فيما", "كما", "ثم", "غير", "أن")
+# A verb followed by one of these has the call's party as its subject ("أعرب فيه عن ...").
+_CALL_PRONOUNS = _folded_set("فيه", "فيها", "خلاله", "خلالها")
+
+
+def _call_party(view: DocumentView, index: int, before: int) -> Speaker | None:
+    """The party who speaks in a call reported earlier in the sentence: the caller after "من" when
+    the call was received ("تلقى X اتصالا من Y أعرب فيه ..."), else the subject who placed it
+    ("أجرى X اتصالا بـ Y أكد خلاله ...")."""
+    start = view.sentences[index][0]
+    cues = list(view.lexicons.call_pattern.finditer(view.f, start, before))
+    if not cues:
+        return None
+    cue = cues[-1]
+    received = view.lexicons.call_words["incoming"]
+    words = view.words
+    tokens = view.tokens_between(start, cue.start())
+    incoming = any(
+        words[i] in received or (words[i][:1] in "وف" and words[i][1:] in received) for i in tokens
+    )
+    persons = [span for span in view.spans_between(start, before) if span.actor.actor_type == "person"]
+    if incoming:
+        for span in persons:
+            gap = [words[i] for i in view.tokens_between(cue.end(), span.head)]
+            if span.head >= cue.end() and "من" in gap and len(gap) <= 8:
+                return Speaker(span.actor, span.head, span.end)
+        return None
+    subject = next((span for span in persons if span.head < cue.start()), None)
+    return Speaker(subject.actor, subject.head, subject.end) if subject is not None else None
+
+
 def _carried_speaker(
     view: DocumentView, index: int, state: _State, found_here: list[Statement]
 ) -> Speaker | None:
@@ -693,13 +769,29 @@ def _carried_speaker(
 
 
 def _sentence_subject(view: DocumentView, index: int) -> Speaker | None:
-    """The person or organisation right after a sentence's opening verb ("واتفق لافروف ...")."""
+    """The person or organisation right after a sentence's opening verb ("واتفق لافروف ..."), or
+    the actor that opens it before its verb ("لكن موسكو سارعت ...")."""
     tokens = view.sentence_tokens(index)
     if len(tokens) < 3:
         return None
     first = tokens.start
+    while first < tokens.stop - 2 and view.words[first] in _SENTENCE_OPENERS:
+        first += 1
     word = view.words[first]
-    if view.span_at_token(first) is not None or not word.isalpha() or len(word) < 3 or word in NP_STOPS:
+    opening = view.span_at_token(first)
+    if opening is not None:
+        following = view.token_at(opening.end)
+        if (
+            first > tokens.start
+            and following < tokens.stop
+            and view.words[following].isalpha()
+            and view.words[following] not in NP_STOPS
+            and view.span_at_token(following) is None
+            and opening.actor.actor_type in ("person", "organization", "country")
+        ):
+            return Speaker(opening.actor, opening.head, opening.end)
+        return None
+    if not word.isalpha() or len(word) < 3 or word in NP_STOPS:
         return None
     if word in TIME_WORDS or word in CLAUSE_OPENERS or view.lexicons.speech_pattern.fullmatch(word):
         return None
@@ -709,19 +801,37 @@ def _sentence_subject(view: DocumentView, index: int) -> Speaker | None:
     return Speaker(span.actor, span.head, span.end)
 
 
-def _participle_speaker(found_here: list[Statement], state: _State, index: int) -> Speaker | None:
-    """A participle ("مؤكدا") continues the main clause's speaker (the outer one when nested)."""
+def _participle_speaker(
+    view: DocumentView, found_here: list[Statement], state: _State, index: int
+) -> Speaker | None:
+    """A participle ("مؤكدا") continues the main clause's speaker (the outer one when nested); in a
+    sentence with no statement, the subject of its own verb ("وقدم الرئيس عون شكره ... معبرا عن")."""
     for statement in found_here:
         if statement.cue_class != "participle":
             return statement.speaker
+    own = _sentence_subject(view, index)
+    if own is not None:
+        return own
     if state.current is not None and index - state.current_sentence <= 1:
         return state.current
     return None
 
 
 def _subject_before(view: DocumentView, cue_token: int, first: int) -> Speaker | object | None:
-    """A subject written before its verb: "وكان X، مندوب ...، أكد", "أن X أكد", "X يدعو"."""
+    """A subject written before its verb: "وكان X، مندوب ...، أكد", "وكان X قد أكد", "أن X أكد",
+    "X يدعو", "X الذي أكد"."""
     words = view.words
+    if (
+        cue_token - 2 >= first
+        and words[cue_token - 1] == "قد"
+        and words[cue_token - 2] not in CLAUSE_OPENERS
+        and not _THAT.match(words[cue_token - 2])
+    ):
+        cue_token -= 1  # "وكان X قد أكد": the particle stands between the subject and its verb
+    relative = _relative_subject(view, cue_token, first)
+    if relative is not None:
+        return relative
+    before_particle = cue_token < len(words) and words[cue_token] == "قد"
     clause = first
     for i in range(cue_token - 1, first - 1, -1):
         word = words[i]
@@ -740,11 +850,25 @@ def _subject_before(view: DocumentView, cue_token: int, first: int) -> Speaker |
     if span is None and words[clause] in view.lexicons.title_words:
         # "وكانت المدير العام لمنظمة الصحة العالمية مارغريت تشان قد أعلنت"
         titled = _titled_name(view, clause, cue_token)
-        return titled[0] if titled is not None else None
+        if titled is not None:
+            return titled[0]
+    if span is None and before_particle and 0 < cue_token - clause <= 4:
+        # "وكانت روما قد طالبت باريس ...": the subject stands before "قد", even when unknown
+        phrase = [words[k] for k in range(clause, cue_token)]
+        plain = all(
+            w.isalpha() and w not in NP_STOPS and w not in TIME_WORDS and w not in CLAUSE_OPENERS
+            for w in phrase
+        )
+        if plain and view.span_containing(view.token_starts[clause]) is None:
+            return Speaker(None, view.token_starts[clause], view.token_ends[cue_token - 1])
+        return None
     if span is None or span.end > view.token_starts[cue_token]:
         return None
-    if len(view.tokens_between(span.end, view.token_starts[cue_token])) > 12:
+    between = view.tokens_between(span.end, view.token_starts[cue_token])
+    if len(between) > 12:
         return None
+    if _quotation_between(view, between):
+        return None  # "إن X "لم يعرض علي أية وقائع" تؤكد ...": the verb belongs to the quotation
     following = view.token_at(span.end)
     if following < cue_token and (
         words[following] == "و"
@@ -754,8 +878,56 @@ def _subject_before(view: DocumentView, cue_token: int, first: int) -> Speaker |
     return Speaker(span.actor, span.head, span.end)
 
 
+def _quotation_between(view: DocumentView, tokens: range) -> bool:
+    """Whether `tokens` hold a quotation (more than a quoted name of three words: "موقع "فريا تيدر"")."""
+    quotes = [i for i in tokens if view.words[i] in ALL_QUOTES]
+    return len(quotes) >= 2 and quotes[-1] - quotes[0] > 4
+
+
+_RELATIVE_PRONOUNS = _folded_set("الذي", "التي")
+# Words that may stand before the head of a relative clause's antecedent ("من الرئيس X الذي أكد"); an
+# ordinary noun there makes the name a genitive ("مدير أعمال X، الذي أكد": the manager speaks).
+_ANTECEDENT_LINKS = _folded_set("من", "مع", "عن", "إلى", "الى", "على", "لدى", "و", "بين", "في", "عبر")
+
+
+def _relative_subject(view: DocumentView, cue_token: int, first: int) -> Speaker | None:
+    """ "X الذي أكد", "X، التي قالت": the actor named right before the relative pronoun."""
+    words = view.words
+    i = cue_token - 1
+    if i <= first or words[i] not in _RELATIVE_PRONOUNS:
+        return None
+    j = i - 1
+    if words[j] in "،,":
+        j -= 1
+    if j < first:
+        return None
+    span = view.span_containing(view.token_starts[j])
+    if span is None or span.end != view.token_ends[j]:
+        return None
+    if span.actor.actor_type not in ("person", "organization"):
+        return None
+    head = view.token_at(span.head)
+    if view.token_starts[head] == span.head and head > first:
+        before = words[head - 1]
+        verb = view.lexicons.speech_pattern.fullmatch(before) is not None or _is_call_verb(view, before)
+        if span.actor.actor_type == "organization":
+            # "المستشار في الديوان الملكي، الذي قال": an organisation after a preposition belongs to
+            # someone's title; the relative clause is about that person.
+            if before.isalpha() and before != "و" and not verb:
+                return None
+        elif before.isalpha() and before not in _ANTECEDENT_LINKS and not verb:
+            return None
+    return Speaker(span.actor, span.head, span.end)
+
+
+def _is_call_verb(view: DocumentView, word: str) -> bool:
+    words = view.lexicons.call_words
+    bare = word[1:] if word[:1] in "وف" and len(word) > 3 else word
+    return any(bare in words[name] or word in words[name] for name in ("outgoing", "incoming", "mutual"))
+
+
 def _subject_after(
-    view: DocumentView, first: int, last: int, state: _State
+    view: DocumentView, first: int, last: int, state: _State, cue: SpeechCue | None = None
 ) -> tuple[Speaker | object | None, int]:
     """The subject after a verb: a mention (with its title), an unnamed source naming an
     organisation, a document (its issuer), a definite noun (the last matching actor), a title
@@ -787,8 +959,15 @@ def _subject_after(
     bare = word[1:] if word[:1] in "وف" and len(word) > 3 else word
     if word in JOINT_NOUNS or bare in JOINT_NOUNS:
         return _JOINT, i + 1
-    if word in lexicons.documents or bare in lexicons.documents:
+    if word == "كل" and i + 1 < last and words[i + 1] == "من":
+        return _JOINT, i + 2  # "وعبرت كل من مصر والإمارات عن ..."
+    if word in _HONORIFIC_PRONOUNS:
+        return None, i + 1  # "وعبر سموه عن ...": the subject is the person spoken of
+    if _is_document_word(view, word):
         return _document_speaker(view, i, last, state)
+    national = _national_anaphor(view, i, last, state) if word.startswith("ال") else None
+    if national is not None:
+        return national
     if word in lexicons.source_nouns:
         return _source_noun_speaker(view, i, last, state)
     if word in lexicons.title_words:
@@ -799,7 +978,70 @@ def _subject_after(
         anaphor = _definite_anaphor(view, i)
         if anaphor is not None:
             return anaphor, i + 1
-    return _unresolved_subject(view, i, last)
+    complement_prefix = "ب" if cue is not None and "ب_" in cue.complements else ""
+    return _unresolved_subject(view, i, last, complement_prefix)
+
+
+# "His Highness", "His Majesty", ...: a pronoun for the person the text is about.
+_HONORIFIC_PRONOUNS = _folded_set(
+    "سموه", "سموها", "جلالته", "جلالتها", "فخامته", "معاليه", "معاليها", "سعادته", "سعادتها", "دولته",
+)  # fmt: skip
+
+
+def _is_document_word(view: DocumentView, word: str) -> bool:
+    """ "البيان", "وبيان", "بالبيان" ("وذكر بالبيان أن ...": the statement the text is about)."""
+    documents = view.lexicons.documents
+    return word in documents or (len(word) > 3 and word[:1] in "وفبل" and word[1:] in documents)
+
+
+def _national_anaphor(view: DocumentView, i: int, last: int, state: _State) -> tuple[Speaker, int] | None:
+    """ "المسؤول الروسي", "الوزير السعودي": a definite person noun and a nationality refer back to
+    someone of that country: an unnamed-source noun ("المسؤول") to the current speaker, a title
+    ("الوزير") to the last person of that country whose title holds it."""
+    if i + 1 >= last:
+        return None
+    country = view.nationalities.get(view.words[i + 1])
+    if country is None:
+        return None
+    words = view.words
+    following = words[i + 2] if i + 2 < last else ""
+    if following and not (
+        not following.isalpha()
+        or following in TIME_WORDS
+        or _is_marker_token(view, i + 2)
+        or following == "خلال"
+        or (following == "في" and i + 3 < last and words[i + 3].startswith(_STATEMENT_SETTINGS))
+    ):
+        # "القنصل السعودي بالإنابة ... عبدالله الحمراني", "السفير الفلسطيني لدى روسيا X": the
+        # phrase goes on to a name.
+        return None
+    noun = words[i]
+    surface = (view.token_starts[i], view.token_ends[i + 1])
+    if noun in view.lexicons.source_nouns:
+        current = state.current
+        actor = current.actor if current is not None else None
+        if actor is not None and actor.country_code == country and actor.actor_type == "person":
+            return Speaker(actor, *surface), i + 2
+        return None
+    persons = view.lexicons.person_title_words
+    if noun not in persons and noun[2:] not in persons:
+        return None
+    stem = noun[2:]
+    before = view.spans[: bisect_left(view.span_heads, view.token_starts[i])]
+    for span in reversed(before):
+        actor = span.actor
+        if actor.actor_type == "person" and actor.country_code == country:
+            titles = [view.f[span.head : span.start], fold(actor.role_ar or "")]
+            if any(stem in title for title in titles):
+                return Speaker(actor, *surface), i + 2
+    return None
+
+
+# Nouns after "في" that set a statement ("وقال المسؤول الروسي في تصريح ..."), not a place in a title.
+_STATEMENT_SETTINGS = tuple(
+    fold(word)
+    for word in ("تصريح", "بيان", "كلمة", "مؤتمر", "حديث", "مقابلة", "لقاء", "اتصال", "رسالة", "تغريدة", "حوار")
+)  # fmt: skip
 
 
 def _is_marker_token(view: DocumentView, i: int) -> bool:
@@ -822,6 +1064,19 @@ def _titled_name(view: DocumentView, i: int, last: int) -> tuple[Speaker, int] |
     return None
 
 
+def _titled_before(view: DocumentView, start: int, end: int) -> Actor | None:
+    """The one person the text named earlier with the title written in [start, end)."""
+    title = " ".join(view.f[start:end].split())
+    found = {
+        span.actor.actor_id: span.actor
+        for span in view.spans[: bisect_left(view.span_heads, start)]
+        if span.actor.actor_type == "person"
+        and span.head < span.start
+        and " ".join(view.f[span.head : span.start].split()).startswith(title)
+    }
+    return next(iter(found.values())) if len(found) == 1 else None
+
+
 def _source_noun_speaker(view: DocumentView, i: int, last: int, state: _State) -> tuple[Speaker | None, int]:
     """ "مصدر في الخارجية الروسية", "المتحدث باسم البيت الأبيض": the actor it names speaks.
     A definite one alone ("المصدر") is the last unnamed source."""
@@ -836,6 +1091,10 @@ def _source_noun_speaker(view: DocumentView, i: int, last: int, state: _State) -
         linked = words[j][:1] == "ب" or any(word in _SOURCE_LINKS for word in gap) or not gap
         if words[j].startswith("ل") or not linked or len(gap) > 3:
             break  # "لوكالة رويترز" is the addressee; a name far off is not the source's
+        named = _titled_before(view, view.token_starts[i], span.end)
+        if named is not None:
+            # "المتحدث باسم الخارجية الأمريكية" after "المتحدث باسم الخارجية الأمريكية جون كيربي"
+            return Speaker(named, view.token_starts[i], span.end), view.token_at(span.end)
         return Speaker(span.actor, view.token_starts[i], span.end), view.token_at(span.end)
     if words[i].startswith("ال"):
         stem = words[i][2:]
@@ -865,13 +1124,20 @@ def _definite_anaphor(view: DocumentView, i: int) -> Speaker | None:
     return None
 
 
-def _unresolved_subject(view: DocumentView, i: int, last: int) -> tuple[Speaker | None, int]:
+def _unresolved_subject(
+    view: DocumentView, i: int, last: int, complement_prefix: str = ""
+) -> tuple[Speaker | None, int]:
     """A subject we cannot resolve to an actor: its words, when they look like a name phrase
-    (no function word, no actor inside)."""
+    (no function word, no actor inside). `complement_prefix` is the proclitic that introduces the
+    verb's complement ("ب" for "تعهد بـ"): a word starting with it is the complement."""
     words = view.words
     first = words[i]
     if first in NP_STOPS or len(first) < 2:
         return None, i
+    if first.startswith("بال") and first not in view.lexicons.title_words:
+        return None, i + (first in view.lexicons.quote_nouns)  # "وتابع بالقول إن ...": no subject written
+    if complement_prefix and first.startswith(complement_prefix) and len(first) > 4:
+        return None, i  # "وتعهد بتوفير الحماية": the complement, not a subject
     if (
         first.startswith("لل")
         or first in _PREPOSITION_PRONOUNS
@@ -893,6 +1159,16 @@ def _unresolved_subject(view: DocumentView, i: int, last: int) -> tuple[Speaker 
             j = view.token_at(closing + 1)  # "مدير «تحريات» شرطة أبوظبي"
             continue
         if not word.isalpha() or word in NP_STOPS or word in TIME_WORDS or _is_marker_token(view, j):
+            break
+        if j > i and (
+            word.startswith("وب")
+            or word in DEMONSTRATIVES
+            or word in view.lexicons.quote_nouns
+            or (word[:1] == "ب" and word.endswith(("ه", "ها", "هم")) and len(word) > 4)
+            or view.lexicons.speech_pattern.fullmatch(word)
+        ):
+            # "أدانت الأمانة العامة وبشدة ...", "وأدان الحزب هذه العملية", "عبر X باسمه وباسم ...",
+            # "أدانت شخصيات وطنية العملية مؤكدة ...": the subject ended
             break
         if view.span_at_token(j) is not None or view.span_containing(view.token_starts[j]) is not None:
             return _UNKNOWN, i
@@ -922,7 +1198,7 @@ def _document_speaker(view: DocumentView, i: int, last: int, state: _State) -> t
     صادر عن X" for the actor it names."""
     words = view.words
     j = i
-    while j < last and j - i < 3 and (words[j] in view.lexicons.documents or words[j] in ("في", "فيه")):
+    while j < last and j - i < 3 and (_is_document_word(view, words[j]) or words[j] in ("في", "فيه")):
         j += 1
     for k in range(j, min(last, j + 4)):
         if _is_marker_token(view, k):
@@ -937,7 +1213,9 @@ def _document_speaker(view: DocumentView, i: int, last: int, state: _State) -> t
         if words[k] not in ("صادر", "الصادر", "عن", "ل", "صادرا"):
             break
     # Only "البيان" / "بيانها" is the current document; "بيان قيادة التحالف" names another issuer.
-    definite = any(words[k].startswith("ال") or words[k].endswith(("ه", "ها")) for k in range(i, j))
+    definite = any(
+        words[k].startswith(("ال", "بال", "وال")) or words[k].endswith(("ه", "ها")) for k in range(i, j)
+    )
     if state.issuer is not None and j > i and (definite or j >= last or not words[j].isalpha()):
         return Speaker(state.issuer.actor, view.token_starts[i], view.token_ends[j - 1]), j
     if j > i and not definite and j < last:
@@ -960,15 +1238,21 @@ def _report_statement(
     """ "نقلت وكالة X عن Y قوله إن ...": Y speaks; without "عن", the medium does."""
     words = view.words
     about = None
+    # "نقلت X عن Y", "نسبت X إلى Y": the preposition before the speaker.
+    links = ("عن", *cue.complements) if cue.complements else ("عن",)
     for j in range(after, min(last, after + 12)):
-        if words[j] == "عن":
+        if words[j] in links:
             about = j
             break
         if _THAT.match(words[j]) or words[j] == ":":
             break
     speaker, subject_end = _subject_after(view, after if about is None else about + 1, last, state)
-    if not isinstance(speaker, Speaker) or speaker.actor is None:
+    if not isinstance(speaker, Speaker):
         return None
+    if speaker.actor is None and not (
+        about is not None and subject_end < last and words[subject_end] in view.lexicons.quote_nouns
+    ):
+        return None  # an unresolved name speaks only when "قوله" marks it ("نسبت الوكالة إلى تميم قوله")
     return _with_content(view, index, speaker, cue_start, cue_end, cue, subject_end, last, state, "report")
 
 
@@ -996,6 +1280,21 @@ def _relative_source_statement(
     return _finish(view, index, speaker, cue_start, cue_end, start, end, "indirect", "source")
 
 
+# Nouns with a pronoun after "حسب/على حد": the words of the sentence's own speaker ("حسب قوله").
+_OWN_WORDS = _folded_set("تعبيره", "تعبيرها", "وصفه", "وصفها", "زعمه", "زعمها", "تأكيده", "تأكيدها")
+
+
+def _first_actor(view: DocumentView, index: int, before: int) -> Speaker | None:
+    """The first person or organisation named in the first words of a sentence (its subject)."""
+    start = view.sentences[index][0]
+    for span in view.spans_between(start, before):
+        if len(view.tokens_between(start, span.head)) > 4:
+            break
+        if span.actor.actor_type in ("person", "organization"):
+            return Speaker(span.actor, span.head, span.end)
+    return None
+
+
 _SOURCE_LEADS = _folded_set("وفق", "وفقا", "بحسب", "حسب", "على", "طبقا", "ووفق", "وبحسب", "وحسب", "ل")
 
 
@@ -1008,7 +1307,28 @@ def _source_statement(
     after = view.token_at(cue_end)
     if after >= last or view.words[after] in ("ما", "لما"):
         return None
-    speaker, subject_end = _subject_after(view, after, last, state)
+    own_words = view.words[after] in view.lexicons.quote_nouns or view.words[after] in _OWN_WORDS
+    if view.f[cue_start:cue_end].endswith("حد") and not own_words:
+        return None  # "على حد" is a source only as "على حد قوله/تعبيره"
+    if own_words:
+        # "... حسب قوله", "على حد تعبيره": the sentence's own speaker said the clause.
+        if found_here:
+            return None
+        speaker = _sentence_subject(view, index) or _first_actor(view, index, cue_start)
+        if speaker is None and state.current is not None and index - state.current_sentence <= 1:
+            speaker = state.current
+        if speaker is None or speaker.actor is None:
+            return None
+        start, end = _clean(view, sentence_start, cue_start)
+        if len(view.tokens_between(start, end)) < 3:
+            return None
+        return _finish(view, index, speaker, cue_start, cue_end, start, end, "indirect", "source")
+    if _is_document_word(view, view.words[after]):
+        speaker, subject_end = _document_speaker(view, after, last, state)
+        if isinstance(speaker, Speaker) and speaker.actor is not None:
+            state.issuer = speaker  # "وفقا لبيان للبيت الأبيض": later "البيان" speaks for it
+    else:
+        speaker, subject_end = _subject_after(view, after, last, state)
     if not isinstance(speaker, Speaker) or speaker.actor is None:
         return None
     if len(view.tokens_between(sentence_start, cue_start)) <= 1:
@@ -1070,7 +1390,12 @@ def _with_content(
         if word == ":" or _THAT.match(word):
             marker = j
             break
-        near = j - from_token <= 3 or (cue.needs_marker and j - from_token <= 12)
+        near = (
+            j - from_token <= 3
+            or (cue.needs_marker and j - from_token <= 12)
+            # "عبّر X، خلال اتصال هاتفي مع Y اليوم، عن ...": only the complement can mark the content
+            or (cue.needs_complement and j - from_token <= 20)
+        )
         if complement is None and near and _is_complement(word, cue):
             complement = j
             break
@@ -1079,6 +1404,8 @@ def _with_content(
         j += 1
     if saw_document and speaker.actor is not None:
         state.issuer = speaker
+    if cue.needs_complement and complement is None:
+        return None
     if complement is not None:
         # "أشار إلى أن ...": the clause after أن; "شدد على ضرورة ...": the complement itself.
         following = complement + 1
@@ -1140,8 +1467,13 @@ def _with_content(
     return _finish(view, index, speaker, cue_start, cue_end, start, end, kind, cue_class)
 
 
+# Words with a ب that open no complement: "بدوره", "بينما", "بحسب", ...
+_NOT_COMPLEMENTS = NP_STOPS | TIME_WORDS | _folded_set("بينما", "بحسب", "بدورها", "بخصوص", "بالنسبة", "بعدما")
+
+
 def _complement_words(cue: SpeechCue) -> set[str]:
-    return {c for c in cue.complements if not c.endswith("_")}
+    """Complements that stand before the content (prepositions), not in it."""
+    return {c for c in cue.complements if not c.endswith(("_", NOUN_COMPLEMENT))}
 
 
 def _is_complement(word: str, cue: SpeechCue) -> bool:
@@ -1149,6 +1481,11 @@ def _is_complement(word: str, cue: SpeechCue) -> bool:
         if complement.endswith("_"):
             prefix = complement[:-1]
             if word.startswith(prefix + "ال") or (prefix == "ل" and word.startswith("لل")):
+                return True
+            if prefix == "ب" and word.startswith("ب") and len(word) >= 5 and word not in _NOT_COMPLEMENTS:
+                return True  # a verbal noun in construct: "تعهد ببذل الجهد", "رحب بقرار المجلس"
+        elif complement.endswith(NOUN_COMPLEMENT):
+            if word == complement[:-1]:
                 return True
         elif word == complement or (complement == "الي" and word == "الى"):
             return True
@@ -1160,7 +1497,12 @@ def _is_verb_cue(view: DocumentView, j: int) -> bool:
     if match is None:
         return False
     cue = view.lexicons.speech_cue(match.group("form"))
-    return cue is not None and cue.cue_class in ("verb", "verb_present", "verb_joint", "participle")
+    # A form that is a verb only with its complement ("عبر عن") is mostly a preposition ("عبر حسابه").
+    return (
+        cue is not None
+        and cue.cue_class in ("verb", "verb_present", "verb_joint", "participle")
+        and not cue.needs_complement
+    )
 
 
 def _closing_quote(view: DocumentView, opening: int) -> int | None:
