@@ -381,7 +381,9 @@ def _run(
         BatchProgress("transform", staged_documents, logger) as progress,
     ):
         pending: deque = deque()
-        batches = _read_staged_batches(con, batch_size)
+        # A run smaller than a few batches is split finer, so that every worker has work.
+        transform_batch_size = max(1, min(batch_size, -(-staged_documents // (2 * max(1, workers)))))
+        batches = _read_staged_batches(con, transform_batch_size)
         batch_index = 0
         exhausted = False
         done: list[tuple[pl.DataFrame, dict[str, pl.DataFrame]]] = []

@@ -15,6 +15,7 @@ on or before the publication date; "الماضي" strictly before it, "المق�
 from __future__ import annotations
 
 import functools
+import os
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -57,6 +58,12 @@ class MonthNames:
 
 
 def _default_months_path() -> Path:
+    # Called once per document: resolve the settings once per value of the one variable they read here.
+    return _months_path_for(os.environ.get("NABA_REFERENCE_DIR"))
+
+
+@functools.lru_cache(maxsize=4)
+def _months_path_for(reference_dir_variable: str | None) -> Path:
     from naba.settings import Settings  # resolved lazily: nothing is read at import
 
     return Settings.from_env().reference_dir / "months.tsv"
