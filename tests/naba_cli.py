@@ -39,3 +39,31 @@ def copy_warehouse(source: Path, target_dir: Path) -> Path:
     target = target_dir / source.name
     shutil.copy(source, target)
     return target
+
+
+PUBLISHED_TABLES = [
+    "core.documents",
+    "core.document_sources",
+    "core.actors",
+    "core.actor_mentions",
+    "core.statements",
+    "core.calls",
+    "core.call_participants",
+    "quarantine.documents",
+    "quarantine.actors",
+    "quarantine.actor_mentions",
+    "quarantine.statements",
+    "quarantine.calls",
+    "quarantine.call_participants",
+]
+
+
+def published_state(warehouse: Path) -> dict[str, list[str]]:
+    """Everything a user can see of published data (core and quarantine), as sorted row reprs."""
+    import duckdb
+
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return {t: sorted(map(repr, con.execute(f"select * from {t}").fetchall())) for t in PUBLISHED_TABLES}
+    finally:
+        con.close()

@@ -9,36 +9,12 @@ from pathlib import Path
 import duckdb
 import polars as pl
 import pytest
-from naba_cli import SEEDS, copy_warehouse
+from naba_cli import SEEDS, copy_warehouse, published_state
 from prefect.testing.utilities import prefect_test_harness
 
 from flows import etl, runners
 from flows.etl import BlockingValidationError, nightly_etl
 from transforms.extract import extract_facts
-
-PUBLISHED = [
-    "core.documents",
-    "core.document_sources",
-    "core.actors",
-    "core.actor_mentions",
-    "core.statements",
-    "core.calls",
-    "core.call_participants",
-    "quarantine.documents",
-    "quarantine.actors",
-    "quarantine.actor_mentions",
-    "quarantine.statements",
-    "quarantine.calls",
-    "quarantine.call_participants",
-]
-
-
-def published_content(warehouse) -> dict[str, list[str]]:
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        return {t: sorted(map(repr, con.execute(f"select * from {t}").fetchall())) for t in PUBLISHED}
-    finally:
-        con.close()
 
 
 def duplicate_statement_ids(documents: pl.DataFrame, resources) -> dict[str, pl.DataFrame]:
@@ -67,7 +43,7 @@ def test_blocking_failure_publishes_nothing_and_names_the_expectation(
         (extra / f"edited_{path.name}").write_text(
             path.read_text(encoding="utf-8") + "\nتحديث.", encoding="utf-8"
         )
-    before = published_content(warehouse)
+    before = published_state(warehouse)
 
     monkeypatch.setattr(runners, "extract_facts", duplicate_statement_ids)
     with pytest.raises(BlockingValidationError) as failure:
@@ -75,7 +51,7 @@ def test_blocking_failure_publishes_nothing_and_names_the_expectation(
     message = str(failure.value)
     assert "statements" in message and "statement_id" in message and "unique" in message
 
-    assert published_content(warehouse) == before
+    assert published_state(warehouse) == before
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
         status, run_message = con.execute(
@@ -92,7 +68,7 @@ def test_blocking_failure_publishes_nothing_and_names_the_expectation(
     monkeypatch.setattr(runners, "extract_facts", extract_facts)
     summary = nightly_etl(sources=[str(extra)], warehouse=str(warehouse), workers=1)
     assert summary["documents_loaded"] == 2
-    after = published_content(warehouse)
+    after = published_state(warehouse)
     assert len(after["core.documents"]) == len(before["core.documents"]) + 2
 
 

@@ -12,29 +12,8 @@ from pathlib import Path
 import duckdb
 import pytest
 from hostile_inputs import build_hostile_inputs
-from naba_cli import NABA, ROOT, SEEDS, copy_warehouse, run_naba
+from naba_cli import NABA, ROOT, SEEDS, copy_warehouse, published_state, run_naba
 from synthetic_news import write_synthetic_jsonl
-
-PUBLISHED_TABLES = [
-    "core.documents",
-    "core.document_sources",
-    "core.actors",
-    "core.actor_mentions",
-    "core.statements",
-    "core.calls",
-    "core.call_participants",
-    "quarantine.documents",
-    "quarantine.statements",
-]
-
-
-def published_state(warehouse: Path) -> dict[str, list[str]]:
-    """Everything a user can see of published data, as sorted row reprs."""
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        return {t: sorted(map(repr, con.execute(f"select * from {t}").fetchall())) for t in PUBLISHED_TABLES}
-    finally:
-        con.close()
 
 
 def start_naba(*args: str, log_level: str = "INFO", env: dict[str, str] | None = None) -> subprocess.Popen:
