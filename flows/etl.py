@@ -273,6 +273,12 @@ def _read_staged_batches(con: store.duckdb.DuckDBPyConnection, batch_size: int) 
         reader.close()
 
 
+def transform_batch_size(documents: int, batch_size: int, workers: int) -> int:
+    """Documents per transform task: `batch_size`, or less for a run smaller than a few batches, so that
+    every worker has work (two batches per worker)."""
+    return max(1, min(batch_size, -(-documents // (2 * max(1, workers)))))
+
+
 def _merge_batches(batches: list[tuple[pl.DataFrame, dict[str, pl.DataFrame]]]) -> dict[str, pl.DataFrame]:
     """Transform batches grouped for one validation: documents and facts concatenated, each actor once."""
     tables = ["documents", *batches[0][1]]
@@ -381,9 +387,7 @@ def _run(
         BatchProgress("transform", staged_documents, logger) as progress,
     ):
         pending: deque = deque()
-        # A run smaller than a few batches is split finer, so that every worker has work.
-        transform_batch_size = max(1, min(batch_size, -(-staged_documents // (2 * max(1, workers)))))
-        batches = _read_staged_batches(con, transform_batch_size)
+        batches = _read_staged_batches(con, transform_batch_size(staged_documents, batch_size, workers))
         batch_index = 0
         exhausted = False
         done: list[tuple[pl.DataFrame, dict[str, pl.DataFrame]]] = []

@@ -17,6 +17,8 @@ import psutil
 import pytest
 from naba_cli import SEEDS, SHARED, run_naba
 
+from flows.etl import transform_batch_size
+
 CORPUS_FILES = ("ant_multisource.jsonl.gz", "saudinewsnet.jsonl.gz", "ant_jawharafm.jsonl.gz")
 ARTICLES_PER_FILE = 100
 # Three batches of the corpus sample (two of the seeds alone): both workers get work and batch
@@ -120,7 +122,9 @@ def test_dask_cluster_gives_the_same_warehouse_as_the_default_runner(tmp_path: P
     staged = _staged_documents(tmp_path / "dask.duckdb")
     assert staged >= len(list(SEEDS.glob("*.txt")))
     assert min(batches_per_worker.values()) >= 1, batches_per_worker
-    assert sum(batches_per_worker.values()) == -(-staged // batch_size), batches_per_worker
+    assert sum(batches_per_worker.values()) == -(-staged // transform_batch_size(staged, batch_size, 2)), (
+        batches_per_worker
+    )
     assert servers == [], servers
 
     local_contents = _contents(tmp_path / "local.duckdb")
