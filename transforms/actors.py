@@ -9,9 +9,12 @@ quotes dropped, `_` and runs of blanks made one space) that keeps a map back to 
    complement (nationality, organisation) and the name after it ("وزير الخارجية الكازخستاني إرلان
    إدريسوف") or before it ("فلاديمير تشيجوف مندوب روسيا") discover actors absent from the dictionary;
    with no name, a title with a country resolves through roles.tsv on the publication date
-   ("وزير الخارجية الأمريكي", "نظيره الروسي": the counterpart holds the preceding subject's role);
+   ("وزير الخارجية الأمريكي", "نظيره الروسي": the counterpart holds the preceding subject's role; with
+   no holder in the dictionary, the one person the document names with that office); a name after a
+   national office whose surname is the holder's is the holder ("الرئيس اللبناني ميشل عون");
    organisation prefixes name organisations ("وزارة الدفاع التركية", "وكالة “انترفاكس” الروسية");
-3. coreference: a surname alone ("وأضاف إدريسوف") resolves to the person named in full in the document;
+3. coreference: a surname alone ("وأضاف إدريسوف", "نوري بوسهمين") resolves to the person named in full
+   in the document (a surname that is also a given name, "عباس", only in a speaker's position);
 4. optional NER proposals (`models.propose_entities`) add the people the patterns missed.
 
 Overlaps are settled longest first. The resolver holds only plain data and two automata, so it pickles

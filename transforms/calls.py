@@ -8,8 +8,11 @@ or another date make a second call.
 
 Participants are person mentions: the subject of the clause holding the cue and the party after it
 ("مع نظيره الإيراني محمد جواد ظريف", "من الرئيس التركي"), or both before it ("بحث X ونظيره Y خلال
-اتصال هاتفي"). "الوزيران/الجانبان" stand for the current call's parties. A definite cue with no
-named party takes them from the nearest sentence that names two. The initiator comes from the verb
+اتصال هاتفي"). A pronoun subject is the person it stands for: "قال X إنه بحث مع Y في اتصال" (the
+speaker), "كما تلقى سموه اتصالا من Y" (the receiver of the call just reported). "الوزيران/الجانبان"
+stand for the current call's parties. A definite cue with no named party takes them from the
+nearest sentence that names two. "تحدث X هاتفيا مع Y و Z" is two conversations, "في اتصال هاتفي
+مع Y و Z" one. The initiator comes from the verb
 ("أجرى X اتصالا بـ Y", "تلقى X اتصالا من Y", "اتصل X بـ Y") or from "بمبادرة/بدعوة من X / الجانب
 الأمريكي" anywhere in the text (the party of that country). The date is the expression written with
 the cue (resolved against the publication date; null when it cannot be): never the clock.

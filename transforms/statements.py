@@ -6,10 +6,14 @@ Only sentences with a cue are looked at: speech cues from `speech_cues.tsv` (one
 the whole folded document) and headline lines "X: ...".
 
 For each cue the speaker is, in order: the subject written before an unprefixed verb ("وكان X أكد",
-"أن X أكد"), the subject after it (Arabic's usual verb-subject order, title included), or, when none is
-written ("وأضاف: ..."), the current speaker carried over from the last statements. Unnamed sources
-speak for the organisation they name ("مصدر في الخارجية الروسية"), documents for their issuer
-("وأضاف البيان", "جاء في البيان"), definite nouns for the last matching actor ("الوزارة", "المصدر").
+"وكان X قد أكد", "أن X أكد", "X الذي أكد"), the subject after it (Arabic's usual verb-subject order,
+title included), or, when none is written ("وأضاف: ...", "وتابع بالقول", "وأكد سموه"), the current
+speaker carried over from the last statements (in a call sentence, "أعرب فيه" is the caller's).
+Unnamed sources speak for the organisation they name ("مصدر في الخارجية الروسية") or for the person
+named before with the same title ("المتحدث باسم الخارجية"), documents for their issuer ("وأضاف البيان",
+"جاء في البيان", "وذكر بالبيان"), definite nouns for the last matching actor ("الوزارة", "المصدر"),
+a definite title with a nationality for the last person of that country ("المسؤول الروسي"), and
+"حسب قوله / على حد تعبيره" for the sentence's own subject.
 The content is the clause after أن/إن, the quotation (also when it closes in a later sentence), the
 text after a colon, or the complement of "شدد على/أشار إلى/أعرب عن"; it is direct when quoted.
 A reported statement whose content opens with another attributed statement ("ذكرت الوزارة أن لافروف
