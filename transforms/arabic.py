@@ -101,9 +101,21 @@ def _build_fold_table() -> dict[int, str | None]:
 FOLD_TABLE: dict[int, str | None] = _build_fold_table()
 
 
+# The characters folding changes, for a regex pass: `str.translate` looks every character of a text
+# up in the table, a regex finds the few that change (a tenth of news text) several times faster.
+_FOLDED_CHARS = re.compile("[" + "".join(re.escape(chr(cp)) for cp in sorted(FOLD_TABLE)) + "]")
+_FOLD_REPLACEMENTS = {chr(cp): value or "" for cp, value in FOLD_TABLE.items()}
+
+
+def _fold_replacement(match: re.Match[str]) -> str:
+    return _FOLD_REPLACEMENTS[match.group()]
+
+
 def fold(text: str) -> str:
     """Fold `text` for matching (no offset map). Idempotent: fold(fold(t)) == fold(t)."""
-    return text.translate(FOLD_TABLE)
+    if len(text) < 64:
+        return text.translate(FOLD_TABLE)  # short strings: translate has less overhead
+    return _FOLDED_CHARS.sub(_fold_replacement, text)
 
 
 @dataclass(frozen=True)
@@ -145,7 +157,7 @@ def fold_with_offsets(text: str) -> FoldedText:
             origin.extend([position] * len(mapped))
         copied_up_to = position + 1
     origin.extend(range(copied_up_to, len(text)))
-    return FoldedText(text, text.translate(FOLD_TABLE), origin)
+    return FoldedText(text, fold(text), origin)
 
 
 @dataclass(frozen=True)
@@ -218,6 +230,17 @@ _URL_OR_EMAIL = re.compile(
     r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\b[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|gov|int|edu|ru|uk|fr|de|ir|tr|sa|ae|eg|sy|iq|tn|ma|dz|jo|lb|kw|qa|bh|om|ye|ly|sd|ps|info|tv|me|io)\b",
     re.IGNORECASE,
 )
+# Every match of _URL_OR_EMAIL holds a scheme ("://"), "www.", "@" or a dot before a listed TLD; the
+# URL pattern is slow and most articles hold none of these, so they are looked for first.
+_URL_TLD = re.compile(
+    r"\.(?i:com|org|net|gov|int|edu|ru|uk|fr|de|ir|tr|sa|ae|eg|sy|iq|tn|ma|dz|jo|lb|kw|qa|bh|om|ye|ly|sd|ps|info|tv|me|io)\b"
+)
+
+
+def _may_hold_url(text: str) -> bool:
+    return "@" in text or "://" in text or "www." in text.lower() or _URL_TLD.search(text) is not None
+
+
 # Abbreviations whose dot never ends a sentence. Single letters (Arabic or Latin) are handled
 # generically: "د." (doctor), "أ.ف.ب" (AFP), "U.S.".
 _ABBREVIATIONS = frozenset(
@@ -231,9 +254,10 @@ _NUMBER_BEFORE = re.compile(r"\d\s+$")
 
 def _protected_spans(text: str) -> tuple[list[int], list[int]]:
     """Sorted, non-overlapping (start, end) spans where no sentence boundary may fall."""
-    spans = sorted(
-        [m.span() for m in _QUOTED.finditer(text)] + [m.span() for m in _URL_OR_EMAIL.finditer(text)]
-    )
+    spans = [m.span() for m in _QUOTED.finditer(text)]
+    if _may_hold_url(text):
+        spans += [m.span() for m in _URL_OR_EMAIL.finditer(text)]
+    spans.sort()
     starts: list[int] = []
     ends: list[int] = []
     for start, end in spans:
