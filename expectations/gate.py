@@ -13,17 +13,19 @@ query string). COMPLETE costs the same as SUMMARY within noise, on a clean batch
 460k mentions failing (mentions suite 1.0-1.1 s COMPLETE, 0.8-1.3 s SUMMARY); what an all-failing batch
 adds is writing 460k reasons and splitting the frames.
 
-Measured on this machine (2 cores, shared with other jobs), 100k documents' worth of facts in one
-batch (100k documents of ~1,500 characters, 460k mentions, 150k statements, 5k calls, 10k
-participants): validate_batch 1.7 s at best (derive 0.3 s, GX 1.2 s, split 0.05 s), 2.5-4.7 s while
-other jobs load the cores; 1% of mentions corrupted: the same; all 460k mentions corrupted: 4.4-5.4 s.
-A default batch of 2,000 documents: 0.5-1.1 s, mostly GX's fixed cost of ~0.1 s per suite.
+Measured on this machine (2 cores, shared with other jobs), CPU-s per call after the first in a process
+(GX plans each expectation once per process, see `engine.py`): real corpus facts (extract_facts on
+corpus articles) 0.13 s for 2k documents, 0.15 s for 5k, 0.19 s for 10k (before: 0.46, 0.52, 0.58);
+synthetic 100k documents (460k mentions, 150k statements, 5k calls, 10k participants) 0.7-0.9 s clean,
+with 1% or all of the mentions corrupted (before: 2.7-2.9 s). The first call in a fresh process adds
+importing GX (~3.5 CPU-s, most of it GX's own imports: scipy, altair, sqlalchemy) and planning the
+52 expectations (~0.4 s).
 
-One ephemeral GX context per process (created on first use, never at import), progress bars and
-analytics off, guarded by a lock because a context is not documented as thread-safe and Prefect may
-run batches on threads. GX 1.24 has no usage-statistics client; `GX_ANALYTICS_ENABLED=false` and
-`analytics_enabled=False` are set anyway so a future pin cannot start one, and a test asserts that no
-socket connects during validation.
+One ephemeral GX context, and one validator and plan cache per suite, per process (created on first
+use, never at import), progress bars and analytics off, guarded by a lock because a context is not
+documented as thread-safe and Prefect may run batches on threads. GX 1.24 has no usage-statistics
+client; `GX_ANALYTICS_ENABLED=false` and `analytics_enabled=False` are set anyway so a future pin
+cannot start one, and a test asserts that no socket connects during validation.
 """
 
 from __future__ import annotations
@@ -202,6 +204,7 @@ class _Runtime:
     context: Any
     batch_definitions: dict[str, Any]
     suites: dict[str, TableSuite]
+    runners: dict[str, Any]  # per suite: validator and GX's plans, see `expectations/engine.py`
 
 
 _LOCK = threading.RLock()
@@ -232,12 +235,15 @@ def _runtime() -> _Runtime:
                 name: source.add_dataframe_asset(name=name).add_batch_definition_whole_dataframe("batch")
                 for name in suites
             }
-            _RUNTIME = _Runtime(context, definitions, suites)
+            from expectations.engine import SuiteRunner
+
+            runners = {name: SuiteRunner(context, definition) for name, definition in definitions.items()}
+            _RUNTIME = _Runtime(context, definitions, suites, runners)
         return _RUNTIME
 
 
-def _validate(runtime: _Runtime, suite_name: str, frame: pl.DataFrame, params: Mapping[str, Any]) -> Any:
-    suite = runtime.suites[suite_name]
+def _pandas_frame(suite: TableSuite, frame: pl.DataFrame) -> Any:
+    """The GX columns of a derived frame as the pandas frame GX validates."""
     gx_frame = frame.select(suite.gx_columns)
     # GX compares datetime64[ns] vectorised but datetime64[ms] (polars' Date) row by row in Python
     # (1.4 s vs 0.1 s per 100k rows); clipping into the ns range keeps far-off dates failing, not overflowing
@@ -246,11 +252,18 @@ def _validate(runtime: _Runtime, suite_name: str, frame: pl.DataFrame, params: M
         for name, dtype in gx_frame.schema.items()
         if dtype == pl.Date
     )
-    pandas_frame = gx_frame.to_pandas()
+    return gx_frame.to_pandas()
+
+
+def _validate(
+    runtime: _Runtime, suite_name: str, frame: pl.DataFrame, params: Mapping[str, Any]
+) -> list[Any]:
+    """GX's results for one suite on the GX columns of `frame`, in GX's order."""
+    suite = runtime.suites[suite_name]
+    pandas_frame = _pandas_frame(suite, frame)
     with _LOCK:
-        batch = runtime.batch_definitions[suite_name].get_batch(batch_parameters={"dataframe": pandas_frame})
-        return batch.validate(
-            suite.suite, result_format=dict(RESULT_FORMAT), expectation_parameters=dict(params)
+        return runtime.runners[suite_name].validate(
+            suite.suite.expectation_configurations, pandas_frame, params, RESULT_FORMAT
         )
 
 
@@ -346,8 +359,8 @@ def validate_batch(
         step = time.perf_counter()
         suite = runtime.suites[table]
         order = {name: index for index, name in enumerate(suite.checks)}  # a row's first reason: suite order
-        validation = _validate(runtime, table, derived[table], params[table])
-        for result in validation.results:
+        results = _validate(runtime, table, derived[table], params[table])
+        for result in results:
             check = suite.checks[result.expectation_config.meta["naba_check"]]
             is_blocking = config.policy(table).is_blocking(check)
             row_failures, failure = _interpret(
@@ -602,6 +615,15 @@ def _dependants(frame: pl.DataFrame, column: str, roots: pl.DataFrame, link: int
     )
 
 
+def _nothing_quarantined(frame: pl.DataFrame, run_id: str) -> pl.DataFrame:
+    """The empty quarantine frame of a table: its columns followed by QUARANTINE_COLUMNS."""
+    base = frame.drop(QUARANTINE_COLUMNS, strict=False).clear()
+    return base.with_columns(
+        pl.lit(run_id, pl.String).alias("run_id"),
+        *(pl.lit(None, dtype).alias(name) for name, dtype in list(QUARANTINE_COLUMNS.items())[1:]),
+    )
+
+
 def _split(
     frames: Mapping[str, pl.DataFrame], failures: Mapping[str, list[pl.DataFrame]], run_id: str
 ) -> tuple[dict[str, pl.DataFrame], dict[str, pl.DataFrame], int]:
@@ -614,6 +636,8 @@ def _split(
     (offsets, speaker, span), so dropping the statement would lose a valid fact; null call_id is the
     schema's "not said during a call" and never dangles.
     """
+    if not any(failures.values()):  # the usual batch: nothing to cascade, every row passes
+        return dict(frames), {table: _nothing_quarantined(frames[table], run_id) for table in TABLES}, 0
     own = {table: _collapse(parts) for table, parts in failures.items()}
     docs = _roots(frames["documents"], own["documents"], "doc_id", "document")
     actors = _roots(frames["actors"], own["actors"], "actor_id", "actor")
@@ -714,10 +738,10 @@ def validate_run(
         )
     runtime = _runtime()
     suite = runtime.suites[RUN_SUITE]
-    validation = _validate(runtime, RUN_SUITE, pl.DataFrame([row]), params)
+    results = _validate(runtime, RUN_SUITE, pl.DataFrame([row]), params)
     validated_at = datetime.now(UTC).replace(tzinfo=None)
     rows, blocking = [], []
-    for result in validation.results:
+    for result in results:
         check = suite.checks[result.expectation_config.meta["naba_check"]]
         _, failure = _interpret(RUN_SUITE, check, result, pl.DataFrame([row]), params, True, config.examples)
         if failure is not None:

@@ -816,3 +816,83 @@ def test_synthetic_batch_quarantines_exactly_the_corrupted_rows() -> None:
         .is_in(outcome.passed["calls"]["call_id"].implode())
         .all()
     )
+
+
+# --- GX's plans reused across batches (expectations/engine.py) -------------------------------------------------
+
+
+def corrupted(frames: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
+    """A batch where at least one expectation of every table suite fails, blocking and quarantining."""
+    frames = dict(frames)
+    frames["documents"] = replace(
+        frames["documents"], "doc_id", "d2", char_count=5, published_date=date(2031, 1, 1)
+    )
+    frames["actors"] = replace(frames["actors"], "actor_id", SYRIA, country_code="XKX", actor_type="state")
+    frames["actor_mentions"] = replace(
+        frames["actor_mentions"], "mention_id", "m3", surface_ar="نص آخر", resolution="guess"
+    )
+    frames["statements"] = pl.concat([replace(frames["statements"], "statement_id", "s4", kind="quoted")] * 2)
+    frames["calls"] = replace(frames["calls"], "call_id", "c1", call_date=date(2030, 1, 1))
+    frames["call_participants"] = pl.concat([frames["call_participants"]] * 2)
+    return frames
+
+
+def gx_results(table: str, batch: dict[str, pl.DataFrame], reference: bool) -> list[dict]:
+    """The results of one table suite on a batch: through the gate's runner (plans and validator reused)
+    or, as reference, through GX's own `Batch.validate` on the same pandas frame."""
+    from expectations.derive import derive_frames
+
+    runtime = gate._runtime()
+    frames = {name: gate._checked_input(name, batch.get(name)) for name in gate.TABLES}
+    derived = derive_frames(frames, TODAY, pl.Series("actor_id", [], dtype=pl.String))[table]
+    params = gate._batch_parameters(frames, CONFIG)[table]
+    if reference:
+        suite = runtime.suites[table]
+        gx_batch = runtime.batch_definitions[table].get_batch(
+            batch_parameters={"dataframe": gate._pandas_frame(suite, derived)}
+        )
+        results = gx_batch.validate(
+            suite.suite, result_format=dict(gate.RESULT_FORMAT), expectation_parameters=dict(params)
+        ).results
+    else:
+        results = gate._validate(runtime, table, derived, params)
+    return [
+        {
+            "success": r.success,
+            "result": r.result,
+            "config": r.expectation_config.to_json_dict(),
+            "exception": r.exception_info,
+        }
+        for r in results
+    ]
+
+
+def test_reused_plans_give_the_results_of_gx_batch_validate(frames: dict[str, pl.DataFrame]) -> None:
+    bad = corrupted(frames)
+    fewer = {**frames, "documents": frames["documents"].head(2)}  # other row-count parameters
+    for table in gate.TABLES:
+        # clean, corrupted, clean again, other parameters: the reused validator must see each new frame
+        for batch in (frames, bad, frames, fewer):
+            ours = gx_results(table, batch, reference=False)
+            assert ours == gx_results(table, batch, reference=True), table
+        assert any(not r["success"] for r in gx_results(table, bad, reference=False)), table
+
+
+def test_validate_batch_in_a_spawned_worker_process(frames: dict[str, pl.DataFrame]) -> None:
+    """A fresh spawned process (as a worker pool would start) builds its own GX runtime and decides the
+    same as this process."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    bad = corrupted(frames)
+    bad["statements"] = frames["statements"]  # no blocking duplicate: rows are quarantined
+    bad["call_participants"] = frames["call_participants"]
+    here = validate_batch(bad, "run-spawn", 3, CONFIG)
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        there = pool.submit(validate_batch, bad, "run-spawn", 3, CONFIG).result(timeout=300)
+    assert here.blocking_failures == [] and there.blocking_failures == []
+    assert sum(here.quarantine_counts().values()) > 0
+    for table in gate.TABLES:
+        assert there.passed[table].equals(here.passed[table])
+        assert there.quarantined[table].equals(here.quarantined[table])
+    assert there.results.drop("validated_at").equals(here.results.drop("validated_at"))
