@@ -7,10 +7,11 @@ processes (or on a Dask cluster); every DuckDB write stays in this process, in o
 
 from __future__ import annotations
 
+import importlib
+import threading
 import time
 import uuid
 from collections import deque
-from collections.abc import Iterator
 from concurrent.futures import Executor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -68,65 +69,47 @@ class RunSummary:
 @task(name="extract-documents", retries=2, retry_delay_seconds=[2, 10], cache_policy=NO_CACHE)
 def extract_documents(
     con: store.duckdb.DuckDBPyConnection,
-    sources: list[Path],
-    batch_size: int,
-    version: str,
-    reprocess: bool,
-    run_id: str,
-) -> dict[str, int]:
-    """Read every source in bounded batches into staging: new documents, every input's source row,
-    and the inputs that could not be read (quarantine). Safe to retry: it starts from empty staging."""
-    logger = get_run_logger()
-    store.reset_staging(con)
-    counts = {"inputs": 0, "new": 0, "unchanged": 0, "rejected": 0}
-    with BatchProgress("extract", None, logger) as progress:
-        for batch in source_readers.iter_source_batches(sources, batch_size):
-            _extract_batch(con, batch, version, reprocess, run_id, counts, progress)
-    con.execute("update staging.documents set ingested_at = now()::timestamp")
-    return counts
-
-
-def _extract_batch(
-    con: store.duckdb.DuckDBPyConnection,
     batch: source_readers.SourceBatch,
     version: str,
     reprocess: bool,
     run_id: str,
-    counts: dict[str, int],
-    progress: BatchProgress,
-) -> None:
-    """Stage one batch of inputs: its new documents, its source rows and its rejected inputs."""
+) -> tuple[pl.DataFrame, dict[str, int]]:
+    """Stage one batch of inputs in one transaction: its new documents, every input's source row and
+    the inputs that could not be read (quarantine). Returns the new documents (to transform) and the
+    batch's counts. Safe to retry: a failed attempt leaves nothing behind."""
     documents = prepare_documents(batch.documents)
-    counts["inputs"] += documents.height + batch.rejected.height
-    counts["rejected"] += batch.rejected.height
-    store.insert_frame(con, "staging.quarantine_documents", _rejections(batch.rejected, run_id))
-    store.insert_frame(con, "staging.document_sources", _document_sources(documents, run_id))
+    counts = {
+        "inputs": documents.height + batch.rejected.height,
+        "rejected": batch.rejected.height,
+    }
     unique = documents.unique(subset="doc_id", keep="first", maintain_order=True)
-    already = store.loaded_versions(con, unique["doc_id"].to_list())
-    staged = store.staged_doc_ids(con)
-    todo = unique.filter(
-        ~pl.col("doc_id").is_in(list(staged))
-        & (
-            ~pl.col("doc_id").is_in(list(already))
-            | (pl.lit(reprocess) & pl.col("doc_id").replace_strict(already, default=version).ne(version))
-        )
-    )
-    # Every input read is new, unchanged (already loaded, or a repeat within this run) or rejected.
-    counts["unchanged"] += documents.height - todo.height
-    counts["new"] += todo.height
-    store.insert_frame(
-        con,
-        "staging.documents",
-        todo.with_columns(
+    doc_ids = unique["doc_id"].to_list()
+    con.execute("begin")
+    try:
+        already = store.loaded_versions(con, doc_ids)
+        staged = store.staged_among(con, doc_ids)  # read earlier in this run (the same text twice)
+        todo = unique.filter(
+            ~pl.col("doc_id").is_in(list(staged))
+            & (
+                ~pl.col("doc_id").is_in(list(already))
+                | (pl.lit(reprocess) & pl.col("doc_id").replace_strict(already, default=version).ne(version))
+            )
+        ).with_columns(
             pl.lit(version).alias("pipeline_version"),
             pl.lit(run_id).alias("run_id"),
-            pl.lit(None, dtype=pl.Datetime("us")).alias("ingested_at"),
-        ),
-    )
-    progress.advance(
-        documents.height + batch.rejected.height,
-        f"{todo.height} new, {documents.height - todo.height} unchanged, {batch.rejected.height} rejected",
-    )
+            pl.lit(_now(), dtype=pl.Datetime("us")).alias("ingested_at"),
+        )
+        store.insert_frame(con, "staging.quarantine_documents", _rejections(batch.rejected, run_id))
+        store.insert_frame(con, "staging.document_sources", _document_sources(documents, run_id))
+        store.insert_frame(con, "staging.documents", todo)
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    # Every input read is new, unchanged (already loaded, or a repeat within this run) or rejected.
+    counts["new"] = todo.height
+    counts["unchanged"] = documents.height - todo.height
+    return conform(todo, DOCUMENTS), counts
 
 
 def _rejections(rejected: pl.DataFrame, run_id: str) -> pl.DataFrame:
@@ -251,31 +234,15 @@ def publish_run(con: store.duckdb.DuckDBPyConnection, run_id: str, stats: dict[s
     store.publish(con, run_id, stats)
 
 
-def _read_staged_batches(con: store.duckdb.DuckDBPyConnection, batch_size: int) -> Iterator[pl.DataFrame]:
-    """Yield staged new documents in bounded batches, in a stable order, from one streaming scan
-    (a cursor of its own, so staging writes on `con` meanwhile do not disturb it)."""
-    reader = con.cursor()
-    try:
-        stream = reader.sql("select * from staging.documents order by doc_id").to_arrow_reader(batch_size)
-        pending: list[pl.DataFrame] = []
-        rows = 0
-        for record_batch in stream:
-            pending.append(pl.from_arrow(record_batch))
-            rows += record_batch.num_rows
-            while rows >= batch_size:
-                frame = pl.concat(pending)
-                yield conform(frame.head(batch_size), DOCUMENTS)
-                rest = frame.slice(batch_size)
-                pending, rows = [rest], rest.height
-        if rows:
-            yield conform(pl.concat(pending), DOCUMENTS)
-    finally:
-        reader.close()
+def read_batch_size(batch_size: int, workers: int) -> int:
+    """Inputs read and staged per extract task: enough new documents for two transform batches per
+    worker, so that transforms keep running while the next inputs are read."""
+    return max(1, batch_size) * 2 * max(1, workers)
 
 
 def transform_batch_size(documents: int, batch_size: int, workers: int) -> int:
-    """Documents per transform task: `batch_size`, or less for a run smaller than a few batches, so that
-    every worker has work (two batches per worker)."""
+    """Documents per transform task out of `documents` new ones read together: `batch_size`, or less
+    for fewer than a few batches, so that every worker has work (two batches per worker)."""
     return max(1, min(batch_size, -(-documents // (2 * max(1, workers)))))
 
 
@@ -366,31 +333,32 @@ def _run(
     version: str,
     reprocess: bool,
 ) -> None:
+    """Read, transform, validate and stage batch by batch, overlapped: while the transform processes
+    work on a window of batches, this process reads and stages the next inputs and validates and stages
+    what came back. Then validate the run as a whole and publish it in one transaction."""
     logger = get_run_logger()
     run_id = summary.run_id
     seconds = summary.seconds
-    started = time.perf_counter()
-    summary.stage = "extract-documents"
-    counts = extract_documents(con, source_paths, batch_size, version, reprocess, run_id)
-    seconds["extract"] = time.perf_counter() - started
-    summary.inputs = counts["inputs"]
-    summary.documents_new = counts["new"]
-    summary.documents_unchanged = counts["unchanged"]
-
-    seconds.update(transform=0.0, validate=0.0, stage=0.0)
+    seconds.update(extract=0.0, transform=0.0, validate=0.0, stage=0.0)
+    counts = {"inputs": 0, "new": 0, "unchanged": 0, "rejected": 0}
     all_results: list[pl.DataFrame] = []
-    transform_started = time.perf_counter()
-    summary.stage = "transform, validate and stage batches"
-    staged_documents = con.execute("select count(*) from staging.documents").fetchall()[0][0]
+    store.reset_staging(con)
+    # Great Expectations takes seconds to import: done meanwhile, so the first validation does not
+    # stall the flow while the transform processes run out of work.
+    threading.Thread(target=importlib.import_module, args=("expectations.gate",), daemon=True).start()
+    started = time.perf_counter()
+    summary.stage = "extract, transform, validate and stage batches"
     with (
-        runners.transform_placement(workers, dask_address) as placement,
-        BatchProgress("transform", staged_documents, logger) as progress,
+        runners.transform_placement(
+            workers, dask_address, warm_up=(settings.reference_dir, settings.cameltools_data)
+        ) as placement,
+        BatchProgress("extract", None, logger) as read_progress,
+        BatchProgress("transform", None, logger) as progress,
     ):
         pending: deque = deque()
-        batches = _read_staged_batches(con, transform_batch_size(staged_documents, batch_size, workers))
-        batch_index = 0
-        exhausted = False
         done: list[tuple[pl.DataFrame, dict[str, pl.DataFrame]]] = []
+        window = max(2, 2 * workers)
+        batch_index = 0
         validation_index = 0
 
         def validate_and_stage() -> None:
@@ -420,13 +388,32 @@ def _run(
             )
             validation_index += 1
 
-        # A sliding window of submitted batches keeps memory bounded whatever the corpus size.
-        while pending or not exhausted:
-            while not exhausted and len(pending) < max(2, 2 * workers):
-                documents = next(batches, None)
-                if documents is None:
-                    exhausted = True
-                    break
+        def collect_oldest() -> None:
+            index, documents, future = pending.popleft()
+            facts = future.result(raise_on_failure=True)
+            done.append((documents, facts))
+            progress.advance(
+                documents.height, f"batch {index}: " + ", ".join(f"{k} {v.height}" for k, v in facts.items())
+            )
+            if sum(d.height for d, _ in done) >= settings.validate_batch_size:
+                validate_and_stage()
+
+        for source_batch in source_readers.iter_source_batches(
+            source_paths, read_batch_size(batch_size, workers)
+        ):
+            step = time.perf_counter()
+            new_documents, batch_counts = extract_documents(con, source_batch, version, reprocess, run_id)
+            seconds["extract"] += time.perf_counter() - step
+            for key, n in batch_counts.items():
+                counts[key] += n
+            read_progress.advance(
+                batch_counts["inputs"],
+                f"{batch_counts['new']} new, {batch_counts['unchanged']} unchanged, "
+                f"{batch_counts['rejected']} rejected",
+            )
+            size = transform_batch_size(new_documents.height, batch_size, workers)
+            for offset in range(0, new_documents.height, size):
+                documents = new_documents.slice(offset, size)
                 parameters = {
                     "documents": documents,
                     "reference_dir": settings.reference_dir,
@@ -437,19 +424,20 @@ def _run(
                 future = placement.task_runner.submit(transform_batch, parameters=parameters)
                 pending.append((batch_index, documents, future))
                 batch_index += 1
-            if not pending:
-                break
-            index, documents, future = pending.popleft()
-            facts = future.result(raise_on_failure=True)
-            done.append((documents, facts))
-            progress.advance(
-                documents.height, f"batch {index}: " + ", ".join(f"{k} {v.height}" for k, v in facts.items())
-            )
-            if sum(d.height for d, _ in done) >= settings.validate_batch_size:
-                validate_and_stage()
+                # A bounded window of submitted batches keeps memory bounded whatever the corpus size.
+                while len(pending) >= window:
+                    collect_oldest()
+        progress.set_total(counts["new"])
+        while pending:
+            collect_oldest()
         if done:
             validate_and_stage()
-    seconds["transform"] = time.perf_counter() - transform_started - seconds["validate"] - seconds["stage"]
+    summary.inputs = counts["inputs"]
+    summary.documents_new = counts["new"]
+    summary.documents_unchanged = counts["unchanged"]
+    seconds["transform"] = (
+        time.perf_counter() - started - seconds["extract"] - seconds["validate"] - seconds["stage"]
+    )
 
     summary.stage = "validate-run"
     step = time.perf_counter()

@@ -57,18 +57,19 @@ class BatchProgress:
         self._started = time.perf_counter()
         if self.show_bar:
             # Explicit styles: Prefect's log console has its own theme, without rich's defaults.
-            counts = "{task.completed}/{task.total}" if self.total is not None else "{task.completed}"
             self._bar = Progress(
                 TextColumn("{task.description}", style="bold"),
                 BarColumn(style="bright_black", complete_style="green", finished_style="green"),
-                TextColumn(counts + " documents  {task.fields[remaining]}", style="none"),
+                TextColumn("{task.fields[counts]} documents  {task.fields[remaining]}", style="none"),
                 console=_log_console() or Console(file=sys.stderr),
                 transient=False,
                 redirect_stdout=False,
                 redirect_stderr=False,
             )
             self._bar.start()
-            self._bar_task = self._bar.add_task(self.stage, total=self.total, remaining="")
+            self._bar_task = self._bar.add_task(
+                self.stage, total=self.total, remaining="", counts=self._counts()
+            )
         return self
 
     def __exit__(
@@ -81,12 +82,21 @@ class BatchProgress:
             self._bar.stop()
             self._bar = None
 
+    def _counts(self) -> str:
+        return f"{self.done}/{self.total}" if self.total is not None else f"{self.done}"
+
+    def set_total(self, total_documents: int) -> None:
+        """The total, once known (e.g. new documents, when every input has been read)."""
+        self.total = total_documents
+        if self._bar is not None and self._bar_task is not None:
+            self._bar.update(self._bar_task, total=total_documents, counts=self._counts())
+
     def advance(self, documents: int, detail: str = "") -> None:
         self.done += documents
         self.batches += 1
         elapsed = max(time.perf_counter() - self._started, 1e-9)
         rate = self.done / elapsed
-        where = f"{self.done}/{self.total}" if self.total is not None else f"{self.done}"
+        where = self._counts()
         remaining = ""
         if self.total is not None and rate > 0:
             remaining = f"about {max(self.total - self.done, 0) / rate:.0f} s left"
@@ -101,4 +111,4 @@ class BatchProgress:
             f", {remaining}" if remaining else "",
         )
         if self._bar is not None and self._bar_task is not None:
-            self._bar.update(self._bar_task, advance=documents, remaining=remaining)
+            self._bar.update(self._bar_task, advance=documents, remaining=remaining, counts=where)

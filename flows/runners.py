@@ -47,8 +47,17 @@ def extract_in_process(documents: pl.DataFrame, reference_dir: Path, cameltools_
     return extract_facts(documents, cached_resources(reference_dir, cameltools_data))
 
 
+def _warm_up(reference_dir: Path, cameltools_data: Path | None) -> None:
+    """Build a worker's extraction resources before its first batch arrives."""
+    cached_resources(reference_dir, cameltools_data)
+
+
 @contextmanager
-def transform_placement(workers: int, dask_address: str | None = None) -> Iterator[TransformPlacement]:
+def transform_placement(
+    workers: int, dask_address: str | None = None, warm_up: tuple[Path, Path | None] | None = None
+) -> Iterator[TransformPlacement]:
+    """Where transform batches run. `warm_up` (reference dir, camel-tools data): start the local worker
+    processes now and let them import and build their resources while the flow reads the first inputs."""
     if dask_address:
         from prefect_dask import DaskTaskRunner
 
@@ -60,6 +69,9 @@ def transform_placement(workers: int, dask_address: str | None = None) -> Iterat
         if workers > 1
         else None
     )
+    if pool is not None and warm_up is not None:
+        for _ in range(workers):
+            pool.submit(_warm_up, *warm_up)
     try:
         with ThreadPoolTaskRunner(max_workers=max(1, workers)) as runner:
             yield TransformPlacement(runner, pool)
@@ -70,37 +82,47 @@ def transform_placement(workers: int, dask_address: str | None = None) -> Iterat
 
 @contextmanager
 def _workers_report_to_flow_api(dask_address: str) -> Iterator[None]:
-    """Ship the flow's API URL to Dask workers when no PREFECT_API_URL is configured (ephemeral mode).
+    """Ship the flow's API URL to Dask workers, and warn when they cannot reach it.
 
     prefect-dask serialises the current settings context with every task, and a worker hydrates it
-    before running the task engine, so a temporary setting here is what the workers see.
+    before running the task engine, so the PREFECT_API_URL in effect here is what the workers use. It
+    is set when a server is configured, and by `naba run` for its temporary API; when Prefect started
+    its own temporary API instead, the URL is taken from the flow's client.
     """
-    if PREFECT_API_URL.value():
-        yield  # a configured server: the workers already get its URL
-        return
+    configured = PREFECT_API_URL.value()
     context = FlowRunContext.get()
-    if context is None or context.client is None:
-        yield
-        return
-    if not _is_this_machine(urlsplit(dask_address).hostname or ""):
+    api_url = configured or (str(context.client.api_url).rstrip("/") if context and context.client else None)
+    if (
+        api_url
+        and _is_loopback(urlsplit(api_url).hostname or "")
+        and not _is_this_machine(urlsplit(dask_address).hostname or "")
+    ):
         get_run_logger().warning(
-            "Dask scheduler %s is not on this machine and PREFECT_API_URL is not set: workers on other "
-            "hosts cannot reach this run's temporary API (127.0.0.1), so their task runs will not be "
+            "Dask scheduler %s is not on this machine and this run's Prefect API (%s) listens on this "
+            "machine only: workers on other hosts cannot reach it, so their task runs will not be "
             "recorded. Start a Prefect server and set PREFECT_API_URL (see README, Scaling).",
             dask_address,
+            api_url,
         )
-    with temporary_settings(updates={PREFECT_API_URL: str(context.client.api_url).rstrip("/")}):
+    if configured or not api_url:
         yield
+        return
+    with temporary_settings(updates={PREFECT_API_URL: api_url}):
+        yield
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _is_this_machine(host: str) -> bool:
-    if not host or host == "localhost":
+    if not host or _is_loopback(host):
         return True
-    try:
-        if ipaddress.ip_address(host).is_loopback:
-            return True
-    except ValueError:
-        pass
     try:
         own = {socket.gethostname(), socket.getfqdn(), *socket.gethostbyname_ex(socket.gethostname())[2]}
     except OSError:

@@ -11,6 +11,7 @@ import os
 import sys
 from pathlib import Path
 
+from naba import prefect_api
 from naba.settings import Settings
 
 EXIT_FAILED = 1
@@ -80,10 +81,22 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace, settings: Settings) -> int:
     _prefect_defaults()
+    api = prefect_api.start_unless_configured()  # boots while the imports below run
+    return _run_with_api(args, settings, api)
+
+
+def _run_with_api(
+    args: argparse.Namespace, settings: Settings, api: prefect_api.TemporaryPrefectApi | None
+) -> int:
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
     from flows.etl import BlockingValidationError, RunFailed, nightly_etl
     from transforms.sources import SourceNotFound, list_source_files
     from warehouse.store import WarehouseBusy, WriterLock
 
+    if api is not None and PREFECT_API_URL.value():  # a profile names a server: use that one
+        api.stop()
+        api = None
     warehouse = args.warehouse or settings.warehouse
     try:
         # Fail fast, before Prefect starts, on a missing source or when another run is writing
@@ -91,15 +104,18 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         list_source_files(args.sources or settings.sources)
         with WriterLock(warehouse, args.wait):
             pass
-        summary = nightly_etl(
-            sources=[str(s) for s in args.sources] if args.sources else None,
-            warehouse=str(args.warehouse) if args.warehouse else None,
-            reprocess=args.reprocess,
-            batch_size=args.batch_size,
-            workers=args.workers,
-            dask_address=args.dask_address,
-            wait_seconds=args.wait,
-        )
+        if api is not None:
+            api.wait_ready()
+        with temporary_settings(updates={PREFECT_API_URL: api.url} if api is not None else {}):
+            summary = nightly_etl(
+                sources=[str(s) for s in args.sources] if args.sources else None,
+                warehouse=str(args.warehouse) if args.warehouse else None,
+                reprocess=args.reprocess,
+                batch_size=args.batch_size,
+                workers=args.workers,
+                dask_address=args.dask_address,
+                wait_seconds=args.wait,
+            )
     except WarehouseBusy as error:
         print(f"naba: {error}", file=sys.stderr)
         return EXIT_BUSY

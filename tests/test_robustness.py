@@ -10,6 +10,7 @@ from collections import Counter
 from pathlib import Path
 
 import duckdb
+import psutil
 import pytest
 from hostile_inputs import build_hostile_inputs
 from naba_cli import NABA, ROOT, SEEDS, copy_warehouse, published_state, run_naba
@@ -161,3 +162,38 @@ def test_hostile_inputs_are_loaded_or_quarantined_with_reasons(tmp_path) -> None
     assert loaded_inputs + sum(reasons.values()) == expected.inputs
     assert reasons == expected.rejections
     assert unexplained == 0
+
+
+def _temporary_api_process(run: subprocess.Popen) -> psutil.Process:
+    """The Prefect API process `naba run` launched (its child running Prefect's server app)."""
+    for child in psutil.Process(run.pid).children():
+        if "prefect.server.api.server:create_app" in " ".join(child.cmdline()):
+            return child
+    raise AssertionError("naba run has no temporary Prefect API process")
+
+
+@pytest.mark.integration
+def test_the_temporary_prefect_api_ends_with_the_run_even_when_the_run_is_killed(tmp_path) -> None:
+    # A run that completes stops its API on the way out.
+    run = start_naba("run", "--source", str(SEEDS), "--warehouse", str(tmp_path / "a.duckdb"))
+    try:
+        wait_for_line(run, "Beginning flow run", timeout=240)
+        api = _temporary_api_process(run)
+        run.communicate(timeout=300)
+    finally:
+        kill_group(run)
+    assert run.returncode == 0
+    api.wait(timeout=30)
+    assert not api.is_running()
+
+    # A run killed alone (not its process group, as an out-of-memory killer would) leaves no API behind.
+    run = start_naba("run", "--source", str(SEEDS), "--warehouse", str(tmp_path / "b.duckdb"))
+    try:
+        wait_for_line(run, "Beginning flow run", timeout=240)
+        api = _temporary_api_process(run)
+        run.kill()
+        run.wait(timeout=30)
+        api.wait(timeout=30)  # raises psutil.TimeoutExpired if the API outlived the run
+        assert not api.is_running()
+    finally:
+        kill_group(run)

@@ -185,21 +185,24 @@ def reset_staging(con: duckdb.DuckDBPyConnection) -> None:
 
 def loaded_versions(con: duckdb.DuckDBPyConnection, doc_ids: list[str]) -> dict[str, str]:
     """doc_id -> pipeline_version for those of `doc_ids` already published."""
-    if not doc_ids:
-        return {}
-    ids = pl.DataFrame({"doc_id": doc_ids})
-    con.register("naba_ids", ids.to_arrow())
-    try:
-        rows = con.execute(
-            "select d.doc_id, d.pipeline_version from core.documents d join naba_ids using (doc_id)"
-        ).fetchall()
-    finally:
-        con.unregister("naba_ids")
+    rows = _rows_among(con, "select d.doc_id, d.pipeline_version from core.documents d", doc_ids)
     return dict(rows)
 
 
-def staged_doc_ids(con: duckdb.DuckDBPyConnection) -> set[str]:
-    return {row[0] for row in con.execute("select doc_id from staging.documents").fetchall()}
+def staged_among(con: duckdb.DuckDBPyConnection, doc_ids: list[str]) -> set[str]:
+    """Those of `doc_ids` already staged by this run."""
+    return {row[0] for row in _rows_among(con, "select d.doc_id from staging.documents d", doc_ids)}
+
+
+def _rows_among(con: duckdb.DuckDBPyConnection, select: str, doc_ids: list[str]) -> list[tuple]:
+    """`select` (our constant, over a table aliased d) restricted to `doc_ids`, by a join on Arrow."""
+    if not doc_ids:
+        return []
+    con.register("naba_ids", pl.DataFrame({"doc_id": doc_ids}).to_arrow())
+    try:
+        return con.execute(f"{select} join naba_ids using (doc_id)").fetchall()
+    finally:
+        con.unregister("naba_ids")
 
 
 @dataclass(frozen=True)

@@ -39,7 +39,10 @@ delete from core.calls where doc_id in (select doc_id from staging.documents);
 delete from core.statements where doc_id in (select doc_id from staging.documents);
 delete from core.actor_mentions where doc_id in (select doc_id from staging.documents);
 
-insert or replace into core.documents by name select * from staging.documents;
+-- A document staged again (reprocessing) replaces its row. Delete + insert, not `insert or replace`:
+-- DuckDB keeps an upsert's rows in memory until commit, a plain insert writes large appends to disk.
+delete from core.documents where doc_id in (select doc_id from staging.documents);
+insert into core.documents by name select * from staging.documents;
 insert or replace into core.actors by name
     select * from staging.actors qualify row_number() over (partition by actor_id order by name_ar) = 1;
 insert into core.actor_mentions by name select * from staging.actor_mentions;
