@@ -1,8 +1,9 @@
-"""The nightly ETL flow: extract → transform → validate → stage, then publish once.
+"""The nightly ETL flow: extract → transform → validate → stage per batch, overlapped; then publish once.
 
 Tasks are coarse (a batch of documents each) because Prefect's per-task overhead is milliseconds and
 its API records a few dozen task runs per second. Transform batches run in parallel in worker
-processes (or on a Dask cluster); every DuckDB write stays in this process, in order.
+processes (or on a Dask cluster) while this process reads the next inputs; every DuckDB write stays
+in this process, in order.
 """
 
 from __future__ import annotations

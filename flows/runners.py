@@ -10,7 +10,7 @@
   the settings shipped with the task. In ephemeral mode that is unset, and every worker process
   would start its own temporary API server (measured: 15-30 s per worker on this machine, and the
   task runs land in those servers, not in the flow's). So the shipped settings name the flow's own
-  API. The ephemeral API listens on 127.0.0.1 only: workers on other hosts need a Prefect server
+  API. The temporary API listens on 127.0.0.1 only: workers on other hosts need a Prefect server
   that they can reach, given as PREFECT_API_URL to the `naba run` process (README "Scaling").
 """
 

@@ -24,7 +24,7 @@ class Settings:
     data_docs_dir: Path | None = None  # default: a data_docs folder beside the warehouse file
     batch_size: int = 1000  # documents per transform task (small: both cores stay busy)
     validate_batch_size: int = 10000  # documents per validation (large: GX's cost is mostly per call)
-    duckdb_memory_limit: str = "384MB"  # DuckDB spills to disk past this; keeps a run's memory bounded
+    duckdb_memory_limit: str = "256MB"  # DuckDB spills to disk past this; keeps a run's memory bounded
     workers: int = 2
     dask_address: str | None = None
     cameltools_data: Path | None = None
