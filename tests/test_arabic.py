@@ -14,6 +14,7 @@ from transforms.arabic import (
     fold,
     fold_offset_map,
     fold_with_offsets,
+    index_list,
     split_sentences,
     tokenize_words,
     transliterate,
@@ -247,3 +248,12 @@ def test_transliterate_examples(name: str, expected: str) -> None:
 @given(st.text(alphabet=st.characters(min_codepoint=0x0620, max_codepoint=0x064A), min_size=1, max_size=30))
 def test_transliterate_arabic_letters_gives_ascii(name: str) -> None:
     assert transliterate(name).isascii()
+
+
+# ---------------------------------------------------------------------------------------------
+# speed helpers: same results as the plain forms they replace
+
+
+@given(st.integers(min_value=0, max_value=200_000), st.integers(min_value=0, max_value=3000))
+def test_index_list_is_a_range(start: int, length: int) -> None:
+    assert index_list(start, start + length) == list(range(start, start + length))

@@ -31,7 +31,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
-from itertools import accumulate
+from itertools import accumulate, compress
 from typing import Any
 
 import ahocorasick
@@ -81,6 +81,11 @@ NATIONAL_OFFICES = frozenset(
 )
 # Dictionary ids of the UN and its Security Council (seeds/reference/README.md).
 UN_BODIES = frozenset({"org:int:un", "org:int:unsc"})
+# What the automata store for a key: (its length, whether it needs a lam proclitic, the index of
+# its actor or title).
+_Entry = tuple[int, bool, int]
+# Entries a word memo holds before it is emptied (a corpus has a few hundred thousand words).
+_MEMO_LIMIT = 200_000
 _STOP_CLASSES = frozenset({"connector", "function", "verb", "date", "common", "org_noun", "not_current"})
 
 
@@ -110,7 +115,7 @@ _IRREGULAR = re.compile(
     )
     + "]+"
 )
-_BLANK_RUN = re.compile(r"\s{2,}")
+_BLANK_RUN = re.compile(r"\s\s+")  # \s{2,}, written so that `re` scans for it faster
 # Characters the view changes, and what each becomes.
 _CHANGED = re.compile("[" + "".join(re.escape(chr(cp)) for cp in sorted(_VIEW_TABLE)) + "]")
 _REPLACEMENTS = {chr(cp): mapped or "" for cp, mapped in _VIEW_TABLE.items()}
@@ -235,6 +240,16 @@ def token_spans(text: str) -> tuple[list[int], list[int], list[str]]:
     return offsets[0:-1:2], offsets[1::2], parts[1::2]
 
 
+def _indices_of(items: list[str], value: str) -> list[int]:
+    """The indexes of `value` in `items` (`list.index` scans in C; most words are not `value`)."""
+    found: list[int] = []
+    try:
+        while True:
+            found.append(items.index(value, found[-1] + 1 if found else 0))
+    except ValueError:
+        return found
+
+
 @lru_cache(maxsize=65536)
 def _key(phrase: str) -> str:
     """An alias or title as the automata store it: its matching view."""
@@ -298,7 +313,7 @@ class _Candidate:
         return self.end - self.start
 
 
-@dataclass(frozen=True)
+@dataclass  # not frozen: made for every title in every document, and frozen __init__ is slower
 class _TitleHit:
     start: int
     end: int
@@ -369,6 +384,7 @@ class ActorResolver:
         self._dictionary = self._build_dictionary()
         self._titles: list[Title] = list(reference.titles)
         self._title_automaton = self._build_titles()
+        self._phrases = self._phrase_automaton()
         # Single words of person titles ("رئيس", "وزير", "مندوب"): never the start of a name.
         self._title_words = {
             _key(title.title_ar)
@@ -381,6 +397,9 @@ class ActorResolver:
             if title.kind == "org_prefix" and title.role:
                 self._org_prefix_name.setdefault(title.role, display_form(title.title_ar))
         self._org_by_role_country = self._dictionary_organisations()
+        # Memos of word-level lookups, filled while documents are read.
+        self._word_classes: dict[str, str | None] = {}
+        self._name_word_kinds: dict[str, str] = {}
 
     # ---- building -----------------------------------------------------------------------------
 
@@ -485,6 +504,22 @@ class ActorResolver:
         automaton.make_automaton()
         return automaton
 
+    def _phrase_automaton(self) -> ahocorasick.Automaton:
+        """The dictionary's and the titles' keys in one automaton, so that a document is scanned
+        once for both: each key holds (dictionary entry or None, title entry or None)."""
+        entries: dict[str, list[_Entry | None]] = {}
+        for slot, automaton in enumerate((self._dictionary, self._title_automaton)):
+            for key, entry in automaton.items():
+                if entry[2] >= 0:
+                    entries.setdefault(key, [None, None])[slot] = entry
+        phrases = ahocorasick.Automaton()
+        for key, (dictionary_entry, title_entry) in entries.items():
+            phrases.add_word(key, (dictionary_entry, title_entry))
+        if len(phrases) == 0:
+            phrases.add_word("\x00", (None, None))
+        phrases.make_automaton()
+        return phrases
+
     def _dictionary_organisations(self) -> dict[tuple[str, str], Actor]:
         """Dictionary organisations that an organisation pattern would name: (kind, country) -> actor,
         so that "وزارة الخارجية الروسية" found by pattern is the dictionary's ministry, not a new one."""
@@ -511,6 +546,17 @@ class ActorResolver:
 
     def _word_class(self, word: str) -> str | None:
         """The lexicon class of a word, also after stripping proclitics for the stop classes."""
+        # Memoised: a pure function of the word once the resolver is built, asked about the same
+        # words many times per document.
+        try:
+            return self._word_classes[word]
+        except KeyError:
+            if len(self._word_classes) >= _MEMO_LIMIT:
+                self._word_classes.clear()
+            cls = self._word_classes[word] = self._lexicon_class(word)
+            return cls
+
+    def _lexicon_class(self, word: str) -> str | None:
         cls = self._lexicon.get(word)
         if cls is not None:
             return cls
@@ -588,7 +634,7 @@ class ActorResolver:
         view_words = words
         if "علي" in words:
             view_words = list(words)
-            for index in [i for i, word in enumerate(words) if word == "علي"]:
+            for index in _indices_of(words, "علي"):
                 # "على" (on) folds to "علي" (Ali): the spelling in the text tells them apart.
                 if text[origin[ends[index] - 1]] == "ى":
                     words[index] = _ALA
@@ -601,8 +647,9 @@ class ActorResolver:
             or not _is_word_char(text[match.start() - 1])
             and text[match.start() - 1] != "_"
         }
-        self._dictionary_pass(doc)
-        hits = self._title_hits(doc)
+        dictionary_hits, title_hits = self._scan(view_text)
+        self._dictionary_pass(doc, dictionary_hits)
+        hits = self._title_hits(doc, title_hits)
         doc.title_at = {hit.first_token: hit for hit in hits}
         for hit in hits:
             if hit.first_token not in doc.chained:
@@ -641,21 +688,31 @@ class ActorResolver:
 
     def _boundary_ok(self, view: str, start: int, end: int, needs_lam: bool) -> int | None:
         """If [start, end) is a whole word run after allowed proclitics, where the word begins."""
-        if end < len(view) and _is_word_char(view[end]):
+        if end < len(view) and view[end].isalnum():
             return None
+        # Proclitics are at most two letters: three word characters before `start` already fail.
         left = start
-        while left > 0 and _is_word_char(view[left - 1]):
+        while left > 0 and left > start - 3 and view[left - 1].isalnum():
             left -= 1
         prefix = view[left:start]
         if needs_lam:
             return left if prefix in _LAM_PROCLITICS else None
         return left if prefix in PROCLITICS else None
 
-    def _dictionary_pass(self, doc: _Doc) -> None:
+    def _scan(self, view: str) -> tuple[list[tuple[int, _Entry]], list[tuple[int, _Entry]]]:
+        """Dictionary and title keys found in the view, each as (index of its last character, entry),
+        in the order the automaton reports them."""
+        dictionary_hits, title_hits = [], []
+        for last, (dictionary_entry, title_entry) in self._phrases.iter(view):
+            if dictionary_entry is not None:
+                dictionary_hits.append((last, dictionary_entry))
+            if title_entry is not None:
+                title_hits.append((last, title_entry))
+        return dictionary_hits, title_hits
+
+    def _dictionary_pass(self, doc: _Doc, found: list[tuple[int, _Entry]]) -> None:
         view = doc.view.text
-        for last, (length, needs_lam, owner) in self._dictionary.iter(view):
-            if owner < 0:
-                continue
+        for last, (length, needs_lam, owner) in found:
             start, end = last - length + 1, last + 1
             if self._boundary_ok(view, start, end, needs_lam) is None:
                 continue
@@ -686,12 +743,10 @@ class ActorResolver:
 
     # ---- pass 2: titles -----------------------------------------------------------------------
 
-    def _title_hits(self, doc: _Doc) -> list[_TitleHit]:
+    def _title_hits(self, doc: _Doc, found: list[tuple[int, _Entry]]) -> list[_TitleHit]:
         view = doc.view.text
         raw = []
-        for last, (length, needs_lam, index) in self._title_automaton.iter(view):
-            if index < 0:
-                continue
+        for last, (length, needs_lam, index) in found:
             start, end = last - length + 1, last + 1
             if self._boundary_ok(view, start, end, needs_lam) is None:
                 continue
@@ -1010,6 +1065,17 @@ class ActorResolver:
         return first, last
 
     def _name_word_kind(self, word: str) -> str:
+        """What a word can be in a name: first_name, particle, name_end, frequent, unknown or stop
+        (memoised like `_word_class`)."""
+        try:
+            return self._name_word_kinds[word]
+        except KeyError:
+            if len(self._name_word_kinds) >= _MEMO_LIMIT:
+                self._name_word_kinds.clear()
+            kind = self._name_word_kinds[word] = self._classify_name_word(word)
+            return kind
+
+    def _classify_name_word(self, word: str) -> str:
         if not word[0].isalpha():
             return "stop"
         cls = self._word_class(word)
@@ -1453,7 +1519,8 @@ class ActorResolver:
         text = doc.view.text
         count = len(words)
         next_free = 0
-        for i in [i for i, word in enumerate(words) if word in forms]:
+        # The indexes of the words in `forms`, filtered in C (compress/map) rather than in Python.
+        for i in list(compress(range(count), map(forms.__contains__, words))):
             if i < next_free:
                 continue  # the second word of a two-word surname just taken
             word = words[i]

@@ -34,6 +34,7 @@ import re
 import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 
 import regex
 from camel_tools.utils.charmap import CharMapper
@@ -111,10 +112,26 @@ def _fold_replacement(match: re.Match[str]) -> str:
     return _FOLD_REPLACEMENTS[match.group()]
 
 
+# Nine in ten folded characters of news text are these letters (teh marbuta, alef with hamza
+# above/below, alef maqsura); `str.replace` folds them in C, leaving few for the regex callback.
+_FREQUENT_FOLDS = tuple((char, _FOLD_REPLACEMENTS[char]) for char in "ةأىإ")
+
+
+@lru_cache(maxsize=65536)
+def _fold_short(text: str) -> str:
+    """Fold a name or a word: translate has less overhead than the regex on short strings, and
+    names and words repeat (cached)."""
+    return text.translate(FOLD_TABLE)
+
+
 def fold(text: str) -> str:
     """Fold `text` for matching (no offset map). Idempotent: fold(fold(t)) == fold(t)."""
     if len(text) < 64:
-        return text.translate(FOLD_TABLE)  # short strings: translate has less overhead
+        return _fold_short(text)
+    # Each character folds on its own and its fold is left as it is by folding, so the order of
+    # the replacements does not matter.
+    for char, folded in _FREQUENT_FOLDS:
+        text = text.replace(char, folded)
     return _FOLDED_CHARS.sub(_fold_replacement, text)
 
 
@@ -144,6 +161,18 @@ _RESHAPING_CHARS = re.compile(
 )
 
 
+# 0, 1, 2, ... shared by every offset map: a slice of it reuses these int objects, where
+# `list(range(...))` would allocate a new int per character of every document (most of the cost).
+_POSITIONS: list[int] = []
+
+
+def index_list(start: int, end: int) -> list[int]:
+    """list(range(start, end)), sliced from a shared list of positions (no new int objects)."""
+    if end > len(_POSITIONS):
+        _POSITIONS.extend(range(len(_POSITIONS), max(end, 2 * len(_POSITIONS), 65536)))
+    return _POSITIONS[start:end]
+
+
 def fold_with_offsets(text: str) -> FoldedText:
     """Fold `text` and keep, for every folded character, the index of its original character."""
     origin: list[int] = []
@@ -151,12 +180,12 @@ def fold_with_offsets(text: str) -> FoldedText:
     # Runs between reshaping characters map one-to-one, so they are copied as ranges.
     for match in _RESHAPING_CHARS.finditer(text):
         position = match.start()
-        origin.extend(range(copied_up_to, position))
+        origin += index_list(copied_up_to, position)
         mapped = FOLD_TABLE[ord(text[position])]
         if mapped:
             origin.extend([position] * len(mapped))
         copied_up_to = position + 1
-    origin.extend(range(copied_up_to, len(text)))
+    origin += index_list(copied_up_to, len(text))
     return FoldedText(text, fold(text), origin)
 
 
@@ -209,12 +238,17 @@ def fold_offset_map(text: str) -> FoldOffsetMap:
 _SPACES = re.compile(r"\s+")
 
 
+_NO_INVISIBLE_CONTROLS = dict.fromkeys(map(ord, INVISIBLE_CONTROLS))  # a str.translate table
+
+
+@lru_cache(maxsize=65536)
 def display_form(text: str) -> str:
     """A clean display string for names and labels: NFKC-normalised letters, no diacritics,
-    tatweel or invisible controls, single spaces. Not folded: hamzas and teh marbuta stay."""
+    tatweel or invisible controls, single spaces. Not folded: hamzas and teh marbuta stay.
+    Cached: the same names and titles come back in document after document."""
     cleaned = normalize_unicode(text)
     cleaned = dediac_ar(cleaned).replace(TATWEEL, "")
-    cleaned = cleaned.translate({ord(c): None for c in INVISIBLE_CONTROLS})
+    cleaned = cleaned.translate(_NO_INVISIBLE_CONTROLS)
     return _SPACES.sub(" ", cleaned).strip()
 
 
@@ -223,7 +257,9 @@ def display_form(text: str) -> str:
 
 # Sentence terminators; a run ("؟!", "...") ends one sentence, closing quotes/brackets that follow
 # it belong to the sentence they close.
-_TERMINATOR_RUN = re.compile(r"[.!?؟]+[\"”»’)\]]*|\n")
+# Written as one leading character class so that `re` skips ahead to candidates quickly (an
+# alternation first tries every position); the look-behind keeps a newline a run of its own.
+_TERMINATOR_RUN = re.compile(r"[\n.!?؟](?:(?<!\n)[.!?؟]*[\"”»’)\]]*)?")
 # Quotes are protected (no split inside) when they close in the same paragraph within 600 chars.
 _QUOTED = re.compile(r"“[^“”\n]{0,600}”|«[^«»\n]{0,600}»|\"[^\"\n]{0,600}\"")
 _URL_OR_EMAIL = re.compile(
@@ -238,7 +274,9 @@ _URL_TLD = re.compile(
 
 
 def _may_hold_url(text: str) -> bool:
-    return "@" in text or "://" in text or "www." in text.lower() or _URL_TLD.search(text) is not None
+    # Lower-casing a whole article to look for "www." is wasted when no "w." or "W." occurs at all.
+    www = ("w." in text or "W." in text) and "www." in text.lower()
+    return "@" in text or "://" in text or www or _URL_TLD.search(text) is not None
 
 
 # Abbreviations whose dot never ends a sentence. Single letters (Arabic or Latin) are handled
@@ -277,6 +315,10 @@ def _is_abbreviation_dot(text: str, dot: int) -> bool:
         return True
     if after.isascii() and after.isalnum():  # U.S, RT.com, 3.x
         return True
+    if "\u0600" <= before <= "\u06ff" and before.isalpha() and text[dot - 2 : dot - 1].isalpha():
+        # After two letters, the last an Arabic one ("الثلاثاء."), no abbreviation ends: this spares
+        # the look-back below for most dots of Arabic text.
+        return False
     match = _WORD_BEFORE.search(text, max(0, dot - 20), dot)
     if match is None:
         return False
@@ -300,13 +342,14 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     starts, ends = _protected_spans(text)
     boundaries: list[int] = []
     for match in _TERMINATOR_RUN.finditer(text):
-        position = match.start()
-        index = bisect_right(starts, position) - 1
-        if index >= 0 and position < ends[index] and text[position] != "\n":
-            continue
-        if match.group().rstrip('"”»’)]') == "." and _is_abbreviation_dot(text, position):
-            continue
-        boundaries.append(match.end())
+        position, end = match.span()
+        if text[position] != "\n":  # a newline always ends a sentence
+            index = bisect_right(starts, position) - 1
+            if index >= 0 and position < ends[index]:
+                continue
+            if match.group().rstrip('"”»’)]') == "." and _is_abbreviation_dot(text, position):
+                continue
+        boundaries.append(end)
     boundaries.append(len(text))
 
     spans: list[tuple[int, int]] = []
@@ -369,7 +412,7 @@ def tokenize_words(text: str) -> list[tuple[int, int]]:
 # Transliteration
 
 # A readable, lossy Latin form for names we discover (no dictionary English name). Built on a
-# camel-tools CharMapper; long vowels are guessed from context, short vowels are not written in
+# character map; long vowels are guessed from context, short vowels are not written in
 # Arabic and so cannot be recovered: "سيرغي لافروف" -> "Sirghi Lafruf", not "Sergey Lavrov".
 _READABLE_MAP = CharMapper(
     {
@@ -388,6 +431,8 @@ _CONSONANT_YEH = regex.compile(r"(?:(?<![\p{L}\p{M}])ي|(?<=[او])ي|ي(?=[او
 # Rare letters with no readable Latin letter (Arabic block leftovers after the map) are dropped.
 _UNMAPPED_ARABIC = regex.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff]")
 _DEFINITE_ARTICLE = regex.compile(r"(?<![\p{L}\p{M}])ال(?=\p{L}{2})")
+_DOUBLED_VOWEL = re.compile(r"([aiu])\1+")
+_LOWER_LATIN = re.compile(r"[a-z]")
 
 
 def transliterate(name_ar: str) -> str:
@@ -395,16 +440,20 @@ def transliterate(name_ar: str) -> str:
     no English name. It is a transliteration (letters mapped, long vowels guessed), not the
     English name: "جون كيري" gives "Jun Kiri", not "John Kerry"."""
     text = normalize_alef_maksura_ar(normalize_alef_ar(dediac_ar(normalize_unicode(name_ar))))
-    text = text.replace(TATWEEL, "").translate({ord(c): None for c in INVISIBLE_CONTROLS})
+    text = text.replace(TATWEEL, "").translate(_NO_INVISIBLE_CONTROLS)
     text = _DEFINITE_ARTICLE.sub("al-", text)
     text = _CONSONANT_WAW.sub("w", text)
     text = _CONSONANT_YEH.sub("y", text)
     latin = _UNMAPPED_ARABIC.sub("", _READABLE_MAP(text))
-    latin = re.sub(r"([aiu])\1+", r"\1", latin)  # "aa" from alef after fatha-less letters reads oddly
+    latin = _DOUBLED_VOWEL.sub(r"\1", latin)  # "aa" from alef after fatha-less letters reads oddly
     words = [_capitalize(w) for w in latin.split()]
     return " ".join(words)
 
 
 def _capitalize(word: str) -> str:
     """Upper-case the first letter of each hyphen part: "al-'abd" -> "Al-'Abd"."""
-    return "-".join(re.sub(r"[a-z]", lambda m: m.group().upper(), part, count=1) for part in word.split("-"))
+    return "-".join(_LOWER_LATIN.sub(_upper, part, count=1) for part in word.split("-"))
+
+
+def _upper(match: re.Match[str]) -> str:
+    return match.group().upper()

@@ -263,7 +263,7 @@ def _implicit_subject(
     if clause_start > sentence_start:
         marker = view.token_at(clause_start - 1)
         word = words[marker] if marker < len(words) else ""
-        if _THAT.match(word) and word.endswith(("ه", "ها")):
+        if word in _THAT and word.endswith(("ه", "ها")):
             for statement in statements:
                 if (
                     statement.sentence == index
@@ -320,7 +320,7 @@ def _clause_start(view: DocumentView, index: int, position: int) -> int:
     """Start of the clause holding folded `position`: after the last أن/إن/colon before it."""
     sentence_start, _ = view.sentences[index]
     for i in reversed(view.tokens_between(sentence_start, position)):
-        if view.words[i] == ":" or _THAT.match(view.words[i]):
+        if view.words[i] == ":" or view.words[i] in _THAT:
             return view.token_ends[i]
     return sentence_start
 
@@ -332,7 +332,7 @@ def _participants(view: DocumentView, index: int, cues: list[_Cue], position: in
     clause_start = _clause_start(view, index, cue.start)
     after_end = cues[position + 1].start if position + 1 < len(cues) else sentence_end
     for i in view.tokens_between(cue.end, after_end):
-        if view.words[i] == ":" or _THAT.match(view.words[i]):
+        if view.words[i] == ":" or view.words[i] in _THAT:
             after_end = view.token_starts[i]
             break
     sentence_start = view.sentences[index][0]
@@ -392,7 +392,7 @@ def _subject_after_phrase(
     if len(gap) != 1:
         return None
     word = view.words[gap[0]]
-    verb = view.lexicons.speech_pattern.fullmatch(word) is not None or _bare(word) in (
+    verb = view.lexicons.speech_form(word) is not None or _bare(word) in (
         view.lexicons.call_words["outgoing"] | view.lexicons.call_words["incoming"]
     )
     if not verb and (word.startswith(("و", "ف", "ب", "ل", "ال")) or word in _OBJECT_LINKS):
@@ -413,7 +413,7 @@ def _phrase_end(view: DocumentView, i: int, end: int) -> int:
     """Where a noun phrase list starting at token `i` ends: a comma, a full stop, a content marker."""
     for k in view.tokens_between(view.token_starts[i] if i < len(view.words) else end, end):
         word = view.words[k]
-        if word in "،,.؛;:" or _THAT.match(word):
+        if word in "،,.؛;:" or word in _THAT:
             return view.token_starts[k]
     return end
 
@@ -458,7 +458,7 @@ def _linked(view: DocumentView, gap: list[int], head_token: int, cue: _Cue, atta
     if len(gap) > MAX_OBJECT_GAP:
         return False
     words = view.words
-    if any(view.lexicons.speech_pattern.fullmatch(words[i]) for i in gap):
+    if any(view.lexicons.speech_form(words[i]) for i in gap):
         return False  # "اتصالا هاتفيا نقل من خلاله تعازي X": a new clause, X is no party
     links = [
         position
@@ -609,13 +609,7 @@ def _call_date(view: DocumentView, index: int, cues: list[_Cue], position: int) 
         word = view.words[i]
         if word in _RELATIVE and position_after <= 1:
             continue  # "المكالمة التي جمعته بـ Y أمس", "الاتصال الذي جرى أمس": about the call itself
-        if (
-            word == ":"
-            or _THAT.match(word)
-            or word in _RELATIVE
-            or word in ALL_QUOTES
-            or word in _CLAUSE_BREAKS
-        ):
+        if word == ":" or word in _THAT or word in _RELATIVE or word in ALL_QUOTES or word in _CLAUSE_BREAKS:
             after_end = view.token_starts[i]
             break
     usable = [item for item in view.sentence_dates(index) if item[2].kind != "partial"]

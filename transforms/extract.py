@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -59,12 +58,6 @@ def load_resources(reference_dir: Path, cameltools_data: Path | None = None) -> 
 
         models = load_camel_models(Path(cameltools_data))
     return ExtractionResources(reference, lexicons, models)
-
-
-@lru_cache(maxsize=65536)
-def _display(surface: str) -> str:
-    """display_form, cached: speakers repeat across statements and documents."""
-    return display_form(surface)
 
 
 def fact_id(doc_id: str, kind: str, *offsets: int) -> str:
@@ -173,7 +166,7 @@ def _statement_row(view: DocumentView, statement: Statement, calls: list[Call], 
     cue_start, cue_end = view.to_original(statement.cue_start, statement.cue_end)
     sentence_start, sentence_end = view.to_original(*view.sentences[statement.sentence])
     speaker = statement.speaker
-    surface = _display(view.original(speaker.start, speaker.end))
+    surface = display_form(view.original(speaker.start, speaker.end))  # cached
     actor = speaker.actor
     call_id = call_ids[statement.call_index] if statement.call_index is not None else None
     statement_date = _statement_date(view, statement, calls)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
@@ -101,6 +101,8 @@ class Lexicons:
     title_words: frozenset[str] = frozenset()
     # First words of the titles of people only ("وزير", "المتحدث"; not "وكالة", "صحيفة").
     person_title_words: frozenset[str] = frozenset()
+    # Memo of `speech_form`: word -> cue form or None.
+    _speech_forms: dict[str, str | None] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     def may_hold_call(self, folded: str) -> bool:
         """False when `folded` cannot hold a call cue (no key word of any call form occurs)."""
@@ -108,6 +110,18 @@ class Lexicons:
 
     def speech_cue(self, form: str) -> SpeechCue | None:
         return self.speech_cues.get(" ".join(form.split()))
+
+    def speech_form(self, word: str) -> str | None:
+        """The cue form ("form" group of `speech_pattern`) when the whole word is a speech cue.
+        Memoised: the extractors ask it of word after word, and words repeat."""
+        try:
+            return self._speech_forms[word]
+        except KeyError:
+            if len(self._speech_forms) >= 100_000:
+                self._speech_forms.clear()
+            match = self.speech_pattern.fullmatch(word)
+            form = self._speech_forms[word] = match.group("form") if match else None
+            return form
 
 
 def _read(path: Path, required: list[str]) -> list[dict[str, str]]:
