@@ -180,6 +180,11 @@ def matching_view(text: str) -> tuple[str, list[int]]:
                 origin.extend([index] * len(mapped))
         position = end
     origin.extend(range(position, len(text)))
+    return _collapse_blank_runs(folded, origin)
+
+
+def _collapse_blank_runs(folded: str, origin: list[int]) -> tuple[str, list[int]]:
+    """Each run of blanks made one space (one line break if it holds one), offsets kept."""
     if not _BLANK_RUN.search(folded):
         return folded, origin
     pieces, kept = [], []
@@ -215,20 +220,7 @@ def view_from_folded(folded: str, origin: list[int]) -> tuple[str, list[int]]:
         pieces.append(folded[position:])
         kept.extend(origin[position:])
         folded, origin = "".join(pieces), kept
-    if not _BLANK_RUN.search(folded):
-        return folded, origin
-    pieces, kept = [], []
-    position = 0
-    for run in _BLANK_RUN.finditer(folded):
-        start, end = run.span()
-        pieces.append(folded[position:start])
-        kept.extend(origin[position:start])
-        pieces.append("\n" if "\n" in run.group() else " ")
-        kept.append(origin[start])
-        position = end
-    pieces.append(folded[position:])
-    kept.extend(origin[position:])
-    return "".join(pieces), kept
+    return _collapse_blank_runs(folded, origin)
 
 
 def token_spans(text: str) -> tuple[list[int], list[int], list[str]]:

@@ -14,10 +14,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import polars as pl
-
 from transforms.arabic import fold
 from transforms.dates import MonthNames, load_month_names
+from transforms.reference import read_tsv
 
 SPEECH_CUES_FILE = "speech_cues.tsv"
 CALL_CUES_FILE = "call_cues.tsv"
@@ -125,16 +124,8 @@ class Lexicons:
 
 
 def _read(path: Path, required: list[str]) -> list[dict[str, str]]:
-    frame = pl.read_csv(path, separator="\t", comment_prefix="#", quote_char=None, infer_schema=False)
-    missing = [name for name in required if name not in frame.columns]
-    if missing:
-        raise ValueError(f"{path.name}: missing columns {missing} (has {frame.columns})")
-    rows = []
-    for row in frame.iter_rows(named=True):
-        cleaned = {key: (value or "").strip() for key, value in row.items()}
-        if any(cleaned.values()):
-            rows.append(cleaned)
-    return rows
+    """Rows of a lexicon TSV with empty cells as "" (cue lexicons test cells for emptiness)."""
+    return [{key: value or "" for key, value in row.items()} for row in read_tsv(path, required)]
 
 
 def _forms(cell: str) -> list[str]:

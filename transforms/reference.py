@@ -103,7 +103,9 @@ class ReferenceData:
     fingerprint: str
 
 
-def _read_tsv(path: Path, required: list[str]) -> list[dict[str, str | None]]:
+def read_tsv(path: Path, required: list[str]) -> list[dict[str, str | None]]:
+    """The rows of a reference TSV (`#` comments), cells stripped, empty cells None, blank rows dropped;
+    a missing required column is an error that names the file."""
     frame = pl.read_csv(path, separator="\t", comment_prefix="#", quote_char=None, infer_schema=False)
     missing = [name for name in required if name not in frame.columns]
     if missing:
@@ -152,7 +154,7 @@ def _current_roles(roles: list[RoleSpan]) -> dict[str, RoleSpan]:
 
 def _load_roles(path: Path) -> list[RoleSpan]:
     spans = []
-    for number, row in enumerate(_read_tsv(path, ["actor_id", "role", "role_ar", "valid_from", "valid_to"])):
+    for number, row in enumerate(read_tsv(path, ["actor_id", "role", "role_ar", "valid_from", "valid_to"])):
         where = f"{path.name} row {number + 1}"
         span = RoleSpan(
             actor_id=_need(row, "actor_id", where),
@@ -172,7 +174,7 @@ def _load_actors(path: Path, roles: list[RoleSpan]) -> list[Actor]:
     actors: list[Actor] = []
     seen: set[str] = set()
     columns = ["actor_id", "actor_type", "country_code", "name_ar", "name_en", "aliases"]
-    for number, row in enumerate(_read_tsv(path, columns)):
+    for number, row in enumerate(read_tsv(path, columns)):
         where = f"{path.name} row {number + 1}"
         actor_id = _need(row, "actor_id", where)
         actor_type = _need(row, "actor_type", where)
@@ -202,7 +204,7 @@ def _load_actors(path: Path, roles: list[RoleSpan]) -> list[Actor]:
 
 
 def _load_nationalities(path: Path) -> list[Nationality]:
-    rows = _read_tsv(path, ["adjective_ar", "country_code"])
+    rows = read_tsv(path, ["adjective_ar", "country_code"])
     return [
         Nationality(_need(row, "adjective_ar", path.name), _need(row, "country_code", path.name))
         for row in rows
@@ -212,7 +214,7 @@ def _load_nationalities(path: Path) -> list[Nationality]:
 def _load_titles(path: Path) -> list[Title]:
     titles = []
     for number, row in enumerate(
-        _read_tsv(path, ["title_ar", "kind", "role", "actor_type", "standalone", "country_code"])
+        read_tsv(path, ["title_ar", "kind", "role", "actor_type", "standalone", "country_code"])
     ):
         where = f"{path.name} row {number + 1}"
         kind = _need(row, "kind", where)
@@ -241,7 +243,7 @@ def _load_lexicon(path: Path) -> list[LexiconEntry]:
     if not path.exists():
         return []
     entries = []
-    for number, row in enumerate(_read_tsv(path, ["word", "class"])):
+    for number, row in enumerate(read_tsv(path, ["word", "class"])):
         where = f"{path.name} row {number + 1}"
         word_class = _need(row, "class", where)
         if word_class not in LEXICON_CLASSES:
