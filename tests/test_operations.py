@@ -21,7 +21,7 @@ from pathlib import Path
 import duckdb
 import pytest
 import yaml
-from naba_cli import NABA, ROOT, SEEDS, copy_warehouse, run_naba
+from naba_cli import NABA, ROOT, SEEDS, copy_warehouse, published_state, run_naba
 
 PREFECT_FILE = ROOT / "prefect.yaml"
 FACT_TABLES = ("actors", "actor_mentions", "statements", "calls", "call_participants")
@@ -40,19 +40,6 @@ def _rows(warehouse: Path, sql: str, params: list | None = None) -> list[dict]:
 
 def _runs(warehouse: Path) -> list[dict]:
     return _rows(warehouse, "select * from ops.runs order by started_at")
-
-
-def _snapshot(warehouse: Path) -> dict[str, list]:
-    """Every published row: core and quarantine tables."""
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        tables = con.execute(
-            "select table_schema || '.' || table_name from information_schema.tables"
-            " where table_schema in ('core', 'quarantine') and table_type = 'BASE TABLE' order by 1"
-        ).fetchall()
-        return {t: sorted(map(repr, con.execute(f"select * from {t}").fetchall())) for (t,) in tables}
-    finally:
-        con.close()
 
 
 def _copy_seeds(target: Path) -> Path:
@@ -332,7 +319,7 @@ if __name__ == "__main__":  # transform worker processes import this module agai
 def test_a_failed_task_fails_the_run_and_the_next_run_picks_up(seed_warehouse, tmp_path) -> None:
     warehouse = copy_warehouse(seed_warehouse.path, tmp_path)
     sources, _ = _changed_sources(tmp_path / "sources")
-    before = _snapshot(warehouse)
+    before = published_state(warehouse)
     script = tmp_path / "failing_publish.py"
     script.write_text(FAILING_PUBLISH, encoding="utf-8")
     failed = subprocess.run(
@@ -353,7 +340,7 @@ def test_a_failed_task_fails_the_run_and_the_next_run_picks_up(seed_warehouse, t
     assert "Retry 1/2" in failed.stderr and "Retry 2/2" in failed.stderr
     assert "Retries are exhausted" in failed.stderr
 
-    assert _snapshot(warehouse) == before  # not a row of the failed run was published
+    assert published_state(warehouse) == before  # not a row of the failed run was published
     runs = _runs(warehouse)
     assert [r["status"] for r in runs] == ["completed", "failed"]
     assert "simulated I/O failure while publishing" in runs[1]["message"]
