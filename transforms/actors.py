@@ -39,6 +39,7 @@ import polars as pl
 
 from transforms.arabic import FOLD_TABLE, FoldedText, display_form, fold, split_sentences
 from transforms.arabic import transliterate as _transliterate
+from transforms.memo import WordMemo
 from transforms.reference import Actor, ReferenceData, RoleSpan, Title
 from transforms.schema import ACTORS, conform
 
@@ -84,7 +85,7 @@ UN_BODIES = frozenset({"org:int:un", "org:int:unsc"})
 # What the automata store for a key: (its length, whether it needs a lam proclitic, the index of
 # its actor or title).
 _Entry = tuple[int, bool, int]
-# Entries a word memo holds before it is emptied (a corpus has a few hundred thousand words).
+# Entries a word memo holds before it is emptied.
 _MEMO_LIMIT = 200_000
 _STOP_CLASSES = frozenset({"connector", "function", "verb", "date", "common", "org_noun", "not_current"})
 
@@ -375,8 +376,8 @@ class ActorResolver:
         self._build_roles(reference.roles)
         self._dictionary = self._build_dictionary()
         self._titles: list[Title] = list(reference.titles)
-        self._title_automaton = self._build_titles()
-        self._phrases = self._phrase_automaton()
+        # Titles are matched only through the combined automaton: theirs is not kept.
+        self._phrases = self._phrase_automaton(self._build_titles())
         # Single words of person titles ("رئيس", "وزير", "مندوب"): never the start of a name.
         self._title_words = {
             _key(title.title_ar)
@@ -390,8 +391,8 @@ class ActorResolver:
                 self._org_prefix_name.setdefault(title.role, display_form(title.title_ar))
         self._org_by_role_country = self._dictionary_organisations()
         # Memos of word-level lookups, filled while documents are read.
-        self._word_classes: dict[str, str | None] = {}
-        self._name_word_kinds: dict[str, str] = {}
+        self._word_classes = WordMemo(self._lexicon_class, _MEMO_LIMIT)
+        self._name_word_kinds = WordMemo(self._classify_name_word, _MEMO_LIMIT)
 
     # ---- building -----------------------------------------------------------------------------
 
@@ -496,11 +497,11 @@ class ActorResolver:
         automaton.make_automaton()
         return automaton
 
-    def _phrase_automaton(self) -> ahocorasick.Automaton:
+    def _phrase_automaton(self, title_automaton: ahocorasick.Automaton) -> ahocorasick.Automaton:
         """The dictionary's and the titles' keys in one automaton, so that a document is scanned
         once for both: each key holds (dictionary entry or None, title entry or None)."""
         entries: dict[str, list[_Entry | None]] = {}
-        for slot, automaton in enumerate((self._dictionary, self._title_automaton)):
+        for slot, automaton in enumerate((self._dictionary, title_automaton)):
             for key, entry in automaton.items():
                 if entry[2] >= 0:
                     entries.setdefault(key, [None, None])[slot] = entry
@@ -540,13 +541,7 @@ class ActorResolver:
         """The lexicon class of a word, also after stripping proclitics for the stop classes."""
         # Memoised: a pure function of the word once the resolver is built, asked about the same
         # words many times per document.
-        try:
-            return self._word_classes[word]
-        except KeyError:
-            if len(self._word_classes) >= _MEMO_LIMIT:
-                self._word_classes.clear()
-            cls = self._word_classes[word] = self._lexicon_class(word)
-            return cls
+        return self._word_classes[word]
 
     def _lexicon_class(self, word: str) -> str | None:
         cls = self._lexicon.get(word)
@@ -1059,13 +1054,7 @@ class ActorResolver:
     def _name_word_kind(self, word: str) -> str:
         """What a word can be in a name: first_name, particle, name_end, frequent, unknown or stop
         (memoised like `_word_class`)."""
-        try:
-            return self._name_word_kinds[word]
-        except KeyError:
-            if len(self._name_word_kinds) >= _MEMO_LIMIT:
-                self._name_word_kinds.clear()
-            kind = self._name_word_kinds[word] = self._classify_name_word(word)
-            return kind
+        return self._name_word_kinds[word]
 
     def _classify_name_word(self, word: str) -> str:
         if not word[0].isalpha():

@@ -412,7 +412,7 @@ def tokenize_words(text: str) -> list[tuple[int, int]]:
 # Transliteration
 
 # A readable, lossy Latin form for names we discover (no dictionary English name). Built on a
-# character map; long vowels are guessed from context, short vowels are not written in
+# camel-tools CharMapper; long vowels are guessed from context, short vowels are not written in
 # Arabic and so cannot be recovered: "سيرغي لافروف" -> "Sirghi Lafruf", not "Sergey Lavrov".
 _READABLE_MAP = CharMapper(
     {

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from transforms.arabic import fold
 from transforms.dates import MonthNames, load_month_names
+from transforms.memo import WordMemo
 from transforms.reference import read_tsv
 
 SPEECH_CUES_FILE = "speech_cues.tsv"
@@ -101,7 +102,10 @@ class Lexicons:
     # First words of the titles of people only ("وزير", "المتحدث"; not "وكالة", "صحيفة").
     person_title_words: frozenset[str] = frozenset()
     # Memo of `speech_form`: word -> cue form or None.
-    _speech_forms: dict[str, str | None] = field(default_factory=dict, init=False, compare=False, repr=False)
+    _speech_forms: WordMemo = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_speech_forms", WordMemo(self._whole_word_cue_form, 100_000))
 
     def may_hold_call(self, folded: str) -> bool:
         """False when `folded` cannot hold a call cue (no key word of any call form occurs)."""
@@ -113,14 +117,11 @@ class Lexicons:
     def speech_form(self, word: str) -> str | None:
         """The cue form ("form" group of `speech_pattern`) when the whole word is a speech cue.
         Memoised: the extractors ask it of word after word, and words repeat."""
-        try:
-            return self._speech_forms[word]
-        except KeyError:
-            if len(self._speech_forms) >= 100_000:
-                self._speech_forms.clear()
-            match = self.speech_pattern.fullmatch(word)
-            form = self._speech_forms[word] = match.group("form") if match else None
-            return form
+        return self._speech_forms[word]
+
+    def _whole_word_cue_form(self, word: str) -> str | None:
+        match = self.speech_pattern.fullmatch(word)
+        return match.group("form") if match else None
 
 
 def _read(path: Path, required: list[str]) -> list[dict[str, str]]:
