@@ -73,7 +73,7 @@ class TemporaryPrefectApi:
         )
 
     def wait_ready(self, timeout: float = STARTUP_TIMEOUT_SECONDS) -> None:
-        """Block until the API answers its health check; raise with its error output if it died."""
+        """Block until the API answers its health check; raise if it exits first or does not answer in time."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process is None or self.process.poll() is not None:
