@@ -37,7 +37,7 @@ from typing import Any
 import ahocorasick
 import polars as pl
 
-from transforms.arabic import FOLD_TABLE, FoldedText, display_form, fold, split_sentences
+from transforms.arabic import FOLD_TABLE, FoldedText, display_form, fold, split_sentences, table_substitution
 from transforms.arabic import transliterate as _transliterate
 from transforms.memo import WordMemo
 from transforms.reference import Actor, ReferenceData, RoleSpan, Title
@@ -117,13 +117,7 @@ _IRREGULAR = re.compile(
     + "]+"
 )
 _BLANK_RUN = re.compile(r"\s\s+")  # \s{2,}, written so that `re` scans for it faster
-# Characters the view changes, and what each becomes.
-_CHANGED = re.compile("[" + "".join(re.escape(chr(cp)) for cp in sorted(_VIEW_TABLE)) + "]")
-_REPLACEMENTS = {chr(cp): mapped or "" for cp, mapped in _VIEW_TABLE.items()}
-
-
-def _replacement(match: re.Match[str]) -> str:
-    return _REPLACEMENTS[match.group()]
+_view_changed = table_substitution(_VIEW_TABLE)  # the view's characters, without offsets
 
 
 # What the view changes in an already folded text: quotes go, tabs and line breaks are unified.
@@ -167,9 +161,7 @@ class _View:
 
 def matching_view(text: str) -> tuple[str, list[int]]:
     """The text as matched (folded, no quotes, single blanks) and, per character, its original index."""
-    # One regex pass over the characters that change (a tenth of an article's) is several times
-    # faster than `str.translate`, which looks every character up in the table.
-    folded = _CHANGED.sub(_replacement, text)
+    folded = _view_changed(text)
     origin: list[int] = []
     position = 0
     for irregular in _IRREGULAR.finditer(text):
