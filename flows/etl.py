@@ -31,6 +31,7 @@ from naba.settings import Settings
 from naba.version import pipeline_version
 from transforms import sources as source_readers
 from transforms.documents import prepare_documents
+from transforms.resources import extract_in_process
 from transforms.schema import DOCUMENTS, conform
 from warehouse import store
 
@@ -148,8 +149,8 @@ def transform_batch(
 ) -> dict:
     """Extract actors, mentions, statements and calls from one batch of documents (pure, parallel)."""
     if pool is None:
-        return runners.extract_in_process(documents, reference_dir, cameltools_data)
-    return pool.submit(runners.extract_in_process, documents, reference_dir, cameltools_data).result()
+        return extract_in_process(documents, reference_dir, cameltools_data)
+    return pool.submit(extract_in_process, documents, reference_dir, cameltools_data).result()
 
 
 @task(name="validate-batch", cache_policy=NO_CACHE)

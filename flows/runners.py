@@ -26,30 +26,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import polars as pl
 from prefect import get_run_logger
 from prefect.context import FlowRunContext
 from prefect.settings import PREFECT_API_URL, temporary_settings
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
-from transforms.extract import extract_facts
-from transforms.resources import cached_resources
+from transforms import resources
 
 
 @dataclass
 class TransformPlacement:
     task_runner: TaskRunner
     process_pool: Executor | None  # None: the task itself runs the extraction where it runs
-
-
-def extract_in_process(documents: pl.DataFrame, reference_dir: Path, cameltools_data: Path | None) -> dict:
-    """The unit of work shipped to a worker: resources are built once per worker process."""
-    return extract_facts(documents, cached_resources(reference_dir, cameltools_data))
-
-
-def _warm_up(reference_dir: Path, cameltools_data: Path | None) -> None:
-    """Build a worker's extraction resources before its first batch arrives."""
-    cached_resources(reference_dir, cameltools_data)
 
 
 @contextmanager
@@ -71,7 +59,7 @@ def transform_placement(
     )
     if pool is not None and warm_up is not None:
         for _ in range(workers):
-            pool.submit(_warm_up, *warm_up)
+            pool.submit(resources.warm_up, *warm_up)
     try:
         with ThreadPoolTaskRunner(max_workers=max(1, workers)) as runner:
             yield TransformPlacement(runner, pool)
