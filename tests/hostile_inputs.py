@@ -201,7 +201,7 @@ def malformed_jsonl() -> tuple[bytes, int, dict[str, int]]:
         jsonl_record("r4", text).replace('"text"', '"body"').encode(),  # 4: missing_text
         jsonl_record("r5", "  \n\t ").encode(),  # 5: empty_text
         json.dumps({"id": "r6", "text": ["a", "b"]}).encode(),  # 6: wrong_type (text)
-        json.dumps({"id": 7, "text": text}, ensure_ascii=False).encode(),  # 7: wrong_type (id)
+        json.dumps({"id": 7.5, "text": text}, ensure_ascii=False).encode(),  # 7: wrong_type (id)
         b'["id", "text"]',  # 8: not_an_object
         jsonl_record(  # 9: good; extra fields ignored, number -> string, structure -> null
             "r9",

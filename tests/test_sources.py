@@ -362,7 +362,7 @@ def test_malformed_json_lines_each_bad_record_rejected_with_line_and_reason(host
     }
     for line, row in rejected.items():
         assert f"records.jsonl: line {line}:" in row["detail"]
-    assert rejected[7]["detail"].endswith("`id` is a number, not a string")
+    assert rejected[7]["detail"].endswith("`id` is a number, not a string or an integer")
     assert rejected[3]["excerpt"].startswith('{"id": "r3"')
 
     documents = {row["record_index"]: row for row in hostile.rows("records.jsonl")}
@@ -373,6 +373,17 @@ def test_malformed_json_lines_each_bad_record_rejected_with_line_and_reason(host
     assert documents[12]["title"] == 'لافروف: "الهدنة" & الحوار'  # entities unescaped
     assert documents[1]["text"] == ARABIC_PARAGRAPHS[0] and documents[19]["text"] == ARABIC_PARAGRAPHS[2]
     assert all(d["content_format"] == "jsonl" and d["encoding"] == "utf-8" for d in documents.values())
+
+
+def test_integer_json_ids_are_read_as_their_digits_and_other_non_strings_rejected(tmp_path: Path) -> None:
+    text = ARABIC_PARAGRAPHS[0]
+    path = tmp_path / "numbered.jsonl"
+    records = [{"id": 20160412, "text": text}, {"id": True, "text": text}, {"id": 3.0, "text": text}]
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records), encoding="utf-8")
+    documents, rejected = read_all([path])
+    assert documents["external_id"].to_list() == ["20160412"]
+    assert rejected["reason"].to_list() == ["wrong_type", "wrong_type"]
+    assert rejected["detail"][0].endswith("`id` is a boolean, not a string or an integer")
 
 
 def test_jsonl_gz_and_other_encodings_are_streamed(hostile: HostileRead) -> None:

@@ -688,8 +688,12 @@ class _JsonLinesReader:
         record_id = record.get("id")
         if record_id is None:
             return self._bad("missing_id", "no `id`", line)
-        if not isinstance(record_id, str):
-            return self._bad("wrong_type", f"`id` is a {_json_type(record_id)}, not a string", line)
+        if isinstance(record_id, int) and not isinstance(record_id, bool):
+            record_id = str(record_id)  # feeds often number their records: 7 and "7" name the same one
+        elif not isinstance(record_id, str):
+            return self._bad(
+                "wrong_type", f"`id` is a {_json_type(record_id)}, not a string or an integer", line
+            )
         if not record_id.strip():
             return self._bad("missing_id", "`id` is empty", line)
         text = record.get("text")
