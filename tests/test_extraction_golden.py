@@ -1,14 +1,12 @@
-"""The seed articles end to end through `extract_facts`, scored against the gold annotations the way
-../shared/eval/score.py scores a warehouse (and, where that scorer is present, by the scorer itself
-on the same facts); and a property test: any Unicode text extracts without error, with valid offsets.
+"""The seed articles through `extract_facts` alone (no pipeline run), their facts laid out as the
+`analytics` views and scored against the gold annotations by `naba evaluate`'s scorer (and, where it is
+present, by ../shared/eval/score.py, which must agree); and a property test: any Unicode text extracts
+without error, with valid offsets.
 """
 
 from __future__ import annotations
 
 import importlib.util
-import json
-import unicodedata
-from collections import defaultdict
 from pathlib import Path
 
 import duckdb
@@ -20,6 +18,7 @@ from hypothesis import strategies as st
 from transforms.documents import prepare_documents
 from transforms.extract import ExtractionResources, extract_facts, load_resources
 from transforms.schema import FACT_TABLES, RAW_DOCUMENTS
+from warehouse.evaluation import load_gold, score_warehouse
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = ROOT / "seeds" / "reference"
@@ -64,133 +63,10 @@ def seed_facts(resources, seed_documents) -> dict[str, pl.DataFrame]:
     return extract_facts(seed_documents, resources)
 
 
-# ---- the scorer's matching rules (gold/FORMAT.md), on fact frames ----------------------------------
-
-_DIACRITICS = dict.fromkeys(
-    [*range(0x0610, 0x061B), *range(0x064B, 0x0660), 0x0670, *range(0x06D6, 0x06EE), 0x0640]
-)
-_PUNCTUATION = set("\"'“”«»„‟‘’`.,،؛;:!?؟()[]{}-–—_/\\|…*")
-
-
-def norm(text: str | None) -> str:
-    if not text:
-        return ""
-    text = unicodedata.normalize("NFKC", text).translate(_DIACRITICS)
-    for source, target in (
-        ("أ", "ا"),
-        ("إ", "ا"),
-        ("آ", "ا"),
-        ("ٱ", "ا"),
-        ("ى", "ي"),
-        ("ة", "ه"),
-        ("ی", "ي"),
-        ("ک", "ك"),
-    ):
-        text = text.replace(source, target)
-    text = "".join(" " if ch in _PUNCTUATION else ch for ch in text if not 0x200B <= ord(ch) <= 0x200F)
-    return " ".join(text.split())
-
-
-def key_match(key: str, names: list[str | None]) -> bool:
-    wanted = norm(key)
-    return bool(wanted) and any(wanted in norm(name) for name in names if name)
-
-
-def prf(true_predicted: int, predicted: int, true_gold: int, gold: int) -> tuple[float, float, float]:
-    precision = true_predicted / predicted if predicted else (1.0 if not gold else 0.0)
-    recall = true_gold / gold if gold else 1.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return precision, recall, f1
-
-
-def score(facts: dict[str, pl.DataFrame], documents: pl.DataFrame, gold: list[dict]) -> dict[str, float]:
-    names = dict(zip(documents["doc_id"], documents["external_id"], strict=True))
-    parties = defaultdict(list)
-    for row in facts["call_participants"].iter_rows(named=True):
-        parties[row["call_id"]].append([row["actor_name_ar"], row["surface_ar"]])
-    predicted_calls = defaultdict(list)
-    for row in facts["calls"].iter_rows(named=True):
-        predicted_calls[names[row["doc_id"]]].append(row)
-    gold_calls = [g for g in gold if g["type"] == "call"]
-
-    def same_parties(g: dict, call: dict) -> bool:
-        held = parties[call["call_id"]]
-        if len(held) != len(g["participants"]):
-            return False
-        free = list(range(len(held)))
-        for key in g["participants"]:
-            hit = next((i for i in free if key_match(key, held[i])), None)
-            if hit is None:
-                return False
-            free.remove(hit)
-        return True
-
-    def date_ok(g: dict, call: dict) -> bool:
-        day = call["call_date"]
-        return (day.isoformat() if day is not None else None) in g["date"]
-
-    used, matched = set(), []
-    for g in sorted(gold_calls, key=lambda g: g["date"] == [None]):
-        candidates = [c for c in predicted_calls[g["doc"]] if c["call_id"] not in used and same_parties(g, c)]
-        candidates.sort(key=lambda c: not date_ok(g, c))
-        if candidates:
-            used.add(candidates[0]["call_id"])
-            matched.append((g, candidates[0]))
-    n_calls = sum(len(v) for v in predicted_calls.values())
-    _, _, calls_f1 = prf(len(matched), n_calls, len(matched), len(gold_calls))
-    with_initiator = [(g, c) for g, c in matched if g["initiator"]]
-    gold_statements = defaultdict(list)
-    for g in gold:
-        if g["type"] == "statement":
-            gold_statements[g["doc"]].append(g)
-    correct, hit = 0, set()
-    for row in facts["statements"].iter_rows(named=True):
-        text = norm(row["content_ar"]) + " || " + norm(row["sentence_ar"])
-        speaker = [row["speaker_name_ar"], row["speaker_surface_ar"]]
-        good = False
-        for g in gold_statements[names[row["doc_id"]]]:
-            if norm(g["anchor"]) in text and any(key_match(key, speaker) for key in g["speaker"]):
-                good = True
-                hit.add(id(g))
-        correct += good
-    required = [g for group in gold_statements.values() for g in group if not g["optional"]]
-    _, _, statements_f1 = prf(
-        correct, facts["statements"].height, sum(id(g) in hit for g in required), len(required)
-    )
-    return {
-        "calls_f1": calls_f1,
-        "date_accuracy": sum(date_ok(g, c) for g, c in matched) / len(matched) if matched else 0.0,
-        "initiator_accuracy": (
-            sum(key_match(g["initiator"], [c["initiator_name_ar"]]) for g, c in with_initiator)
-            / len(with_initiator)
-            if with_initiator
-            else 0.0
-        ),
-        "statements_f1": statements_f1,
-    }
-
-
-def load_gold() -> list[dict]:
-    return [json.loads(line) for line in GOLD.read_text(encoding="utf-8").splitlines() if line.strip()]
-
-
-@needs_gold
-def test_seeds_meet_the_targets(seed_facts, seed_documents):
-    result = score(seed_facts, seed_documents, load_gold())
-    assert result["calls_f1"] >= 0.95, result
-    assert result["date_accuracy"] == 1.0, result
-    assert result["initiator_accuracy"] == 1.0, result
-    assert result["statements_f1"] >= 0.85, result
-
-
-@pytest.mark.skipif(not (GOLD.is_file() and SCORER.is_file()), reason="needs ../shared/eval/score.py")
-def test_reference_scorer_agrees(seed_facts, seed_documents, tmp_path):
-    """The reference scorer, run on these facts laid out as the analytics views it reads."""
-    spec = importlib.util.spec_from_file_location("reference_score", SCORER)
-    assert spec is not None and spec.loader is not None
-    reference = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(reference)
-    database = tmp_path / "facts.duckdb"
+@pytest.fixture(scope="module")
+def facts_as_views(seed_facts, seed_documents, tmp_path_factory) -> Path:
+    """The seed facts laid out as the `analytics` views that both scorers read, without a pipeline run."""
+    database = tmp_path_factory.mktemp("views") / "facts.duckdb"
     with duckdb.connect(str(database)) as connection:
         connection.execute("create schema analytics")
         tables = {"documents": seed_documents.select("doc_id", "external_id"), **seed_facts}
@@ -198,12 +74,27 @@ def test_reference_scorer_agrees(seed_facts, seed_documents, tmp_path):
             connection.register("frame", frame.to_arrow())
             connection.execute(f"create table analytics.{name} as select * from frame")  # name is ours
             connection.unregister("frame")
-    result = reference.score(str(database), reference.load_gold(str(GOLD)))
-    ours = score(seed_facts, seed_documents, load_gold())
-    assert result["calls"]["f1"] >= 0.95 and result["statements"]["f1"] >= 0.85, result
-    assert result["calls"]["date_acc"] == 1.0 and result["calls"]["initiator_acc"] == 1.0, result
-    assert result["calls"]["f1"] == round(ours["calls_f1"], 3)
-    assert result["statements"]["f1"] == round(ours["statements_f1"], 3)
+    return database
+
+
+@needs_gold
+def test_seeds_meet_the_targets(facts_as_views):
+    result = score_warehouse(facts_as_views, load_gold(GOLD))
+    assert result["calls"]["f1"] >= 0.95, result
+    assert result["calls"]["date_acc"] == 1.0, result
+    assert result["calls"]["initiator_acc"] == 1.0, result
+    assert result["statements"]["f1"] >= 0.85, result
+
+
+@pytest.mark.skipif(not (GOLD.is_file() and SCORER.is_file()), reason="needs ../shared/eval/score.py")
+def test_reference_scorer_agrees(facts_as_views):
+    """The reference scorer gives the seed facts the same scores as ours (`naba evaluate`'s)."""
+    spec = importlib.util.spec_from_file_location("reference_score", SCORER)
+    assert spec is not None and spec.loader is not None
+    reference = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(reference)
+    gold = reference.load_gold(str(GOLD))
+    assert reference.score(str(facts_as_views), gold) == score_warehouse(facts_as_views, gold)
 
 
 def test_seed_facts_are_conformed_and_offsets_valid(seed_facts, seed_documents):
