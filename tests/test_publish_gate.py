@@ -12,8 +12,9 @@ import pytest
 from naba_cli import SEEDS, copy_warehouse, published_state
 from prefect.testing.utilities import prefect_test_harness
 
-from flows import etl, runners
+from flows import etl
 from flows.etl import BlockingValidationError, nightly_etl
+from transforms import resources
 from transforms.extract import extract_facts
 
 
@@ -45,7 +46,7 @@ def test_blocking_failure_publishes_nothing_and_names_the_expectation(
         )
     before = published_state(warehouse)
 
-    monkeypatch.setattr(runners, "extract_facts", duplicate_statement_ids)
+    monkeypatch.setattr(resources, "extract_facts", duplicate_statement_ids)
     with pytest.raises(BlockingValidationError) as failure:
         nightly_etl(sources=[str(extra)], warehouse=str(warehouse), workers=1)
     message = str(failure.value)
@@ -65,7 +66,7 @@ def test_blocking_failure_publishes_nothing_and_names_the_expectation(
     assert status == "failed" and "statement_id" in run_message
     assert failed_results >= 1
 
-    monkeypatch.setattr(runners, "extract_facts", extract_facts)
+    monkeypatch.setattr(resources, "extract_facts", extract_facts)
     summary = nightly_etl(sources=[str(extra)], warehouse=str(warehouse), workers=1)
     assert summary["documents_loaded"] == 2
     after = published_state(warehouse)
