@@ -359,7 +359,7 @@ def _run(
     ):
         pending: deque = deque()
         done: list[tuple[pl.DataFrame, dict[str, pl.DataFrame]]] = []
-        window = max(2, 2 * workers)
+        window = runners.batches_in_flight(workers)
         batch_index = 0
         validation_index = 0
 

@@ -34,6 +34,12 @@ from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 from transforms import resources
 
 
+def batches_in_flight(workers: int) -> int:
+    """Transform batches submitted and not yet collected: two per worker, so that a worker that
+    finishes a batch finds the next one already queued."""
+    return max(2, 2 * workers)
+
+
 @dataclass
 class TransformPlacement:
     task_runner: TaskRunner
@@ -60,8 +66,12 @@ def transform_placement(
     if pool is not None and warm_up is not None:
         for _ in range(workers):
             pool.submit(resources.warm_up, *warm_up)
+    # With a pool, every batch in flight has its own task thread (each only waits on the pool), so the
+    # pool holds the next batch before a worker is free, instead of getting it after Prefect has
+    # finished one task and started the next (API calls and state changes, per batch and worker).
+    threads = batches_in_flight(workers) if pool is not None else 1
     try:
-        with ThreadPoolTaskRunner(max_workers=max(1, workers)) as runner:
+        with ThreadPoolTaskRunner(max_workers=threads) as runner:
             yield TransformPlacement(runner, pool)
     finally:
         if pool is not None:
