@@ -34,6 +34,7 @@ from transforms.documents import prepare_documents
 from transforms.resources import extract_in_process
 from transforms.schema import DOCUMENTS, conform
 from warehouse import store
+from warehouse.staging import RunStaging
 
 if TYPE_CHECKING:
     from expectations.gate import GateOutcome
@@ -71,14 +72,16 @@ class RunSummary:
 @task(name="extract-documents", retries=2, retry_delay_seconds=[2, 10], cache_policy=NO_CACHE)
 def extract_documents(
     con: store.duckdb.DuckDBPyConnection,
+    staging: RunStaging,
     batch: source_readers.SourceBatch,
+    part: str,
     version: str,
     reprocess: bool,
     run_id: str,
 ) -> tuple[pl.DataFrame, dict[str, int]]:
-    """Stage one batch of inputs in one transaction: its new documents, every input's source row and
-    the inputs that could not be read (quarantine). Returns the new documents (to transform) and the
-    batch's counts. Safe to retry: a failed attempt leaves nothing behind."""
+    """Stage one batch of inputs as staging part `part`: its new documents, every input's source row
+    and the inputs that could not be read (quarantine). Returns the new documents (to transform) and
+    the batch's counts. Safe to retry: a retry rewrites the same part."""
     documents = prepare_documents(batch.documents)
     counts = {
         "inputs": documents.height + batch.rejected.height,
@@ -86,28 +89,21 @@ def extract_documents(
     }
     unique = documents.unique(subset="doc_id", keep="first", maintain_order=True)
     doc_ids = unique["doc_id"].to_list()
-    con.execute("begin")
-    try:
-        already = store.loaded_versions(con, doc_ids)
-        staged = store.staged_among(con, doc_ids)  # read earlier in this run (the same text twice)
-        todo = unique.filter(
-            ~pl.col("doc_id").is_in(list(staged))
-            & (
-                ~pl.col("doc_id").is_in(list(already))
-                | (pl.lit(reprocess) & pl.col("doc_id").replace_strict(already, default=version).ne(version))
-            )
-        ).with_columns(
-            pl.lit(version).alias("pipeline_version"),
-            pl.lit(run_id).alias("run_id"),
-            pl.lit(_now(), dtype=pl.Datetime("us")).alias("ingested_at"),
-        )
-        store.insert_frame(con, "staging.quarantine_documents", _rejections(batch.rejected, run_id))
-        store.insert_frame(con, "staging.document_sources", _document_sources(documents, run_id))
-        store.insert_frame(con, "staging.documents", todo)
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
+    already = store.loaded_versions(con, doc_ids)
+    new_ids = [
+        doc_id
+        for doc_id in doc_ids
+        if not staging.holds_document(doc_id)  # read earlier in this run (the same text twice)
+        and (doc_id not in already or (reprocess and already[doc_id] != version))
+    ]
+    todo = unique.filter(pl.col("doc_id").is_in(new_ids)).with_columns(
+        pl.lit(version).alias("pipeline_version"),
+        pl.lit(run_id).alias("run_id"),
+        pl.lit(_now(), dtype=pl.Datetime("us")).alias("ingested_at"),
+    )
+    staging.write("quarantine_documents", part, _rejections(batch.rejected, run_id))
+    staging.write("document_sources", part, _document_sources(documents, run_id))
+    staging.stage_documents(part, todo)
     # Every input read is new, unchanged (already loaded, or a repeat within this run) or rejected.
     counts["new"] = todo.height
     counts["unchanged"] = documents.height - todo.height
@@ -169,34 +165,40 @@ def validate_facts(frames: dict[str, pl.DataFrame], run_id: str, batch_index: in
 
 @task(name="stage-batch", retries=2, retry_delay_seconds=[2, 10], cache_policy=NO_CACHE)
 def stage_batch(
-    con: store.duckdb.DuckDBPyConnection, outcome: GateOutcome, version: str, run_id: str
+    con: store.duckdb.DuckDBPyConnection,
+    staging: RunStaging,
+    outcome: GateOutcome,
+    part: str,
+    version: str,
+    run_id: str,
 ) -> dict[str, int]:
-    """Write a validated batch to staging in one transaction (a retry never half-writes)."""
+    """Stage a validated batch as staging part `part` and record its validation results (a retry
+    rewrites the same part: nothing is staged twice)."""
     staged: dict[str, int] = {}
+    for table, frame in outcome.passed.items():
+        if table == "documents":
+            continue
+        stamped = frame.with_columns(
+            pl.lit(version).alias("pipeline_version"), pl.lit(run_id).alias("run_id")
+        )
+        staged[table] = staging.write(table, part, stamped)
+    for table, frame in outcome.quarantined.items():
+        if frame.height == 0:
+            continue
+        if table == "documents":
+            _quarantine_staged_documents(staging, part, frame, run_id)
+        else:
+            staging.write(
+                f"quarantine_{table}",
+                part,
+                frame.with_columns(
+                    pl.lit(version).alias("pipeline_version"),
+                    pl.lit(run_id).alias("run_id"),
+                    pl.lit(_now()).alias("quarantined_at"),
+                ),
+            )
     con.execute("begin")
     try:
-        for table, frame in outcome.passed.items():
-            if table == "documents":
-                continue
-            stamped = frame.with_columns(
-                pl.lit(version).alias("pipeline_version"), pl.lit(run_id).alias("run_id")
-            )
-            staged[table] = store.insert_frame(con, f"staging.{table}", stamped)
-        for table, frame in outcome.quarantined.items():
-            if frame.height == 0:
-                continue
-            if table == "documents":
-                _quarantine_staged_documents(con, frame, run_id)
-            else:
-                store.insert_frame(
-                    con,
-                    f"staging.quarantine_{table}",
-                    frame.with_columns(
-                        pl.lit(version).alias("pipeline_version"),
-                        pl.lit(run_id).alias("run_id"),
-                        pl.lit(_now()).alias("quarantined_at"),
-                    ),
-                )
         store.record_validation_results(con, outcome.results)
         con.execute("commit")
     except BaseException:
@@ -205,10 +207,8 @@ def stage_batch(
     return staged
 
 
-def _quarantine_staged_documents(
-    con: store.duckdb.DuckDBPyConnection, frame: pl.DataFrame, run_id: str
-) -> None:
-    """A document refused by the gate leaves staging and goes to quarantine with its reason."""
+def _quarantine_staged_documents(staging: RunStaging, part: str, frame: pl.DataFrame, run_id: str) -> None:
+    """A document refused by the gate is not published: it goes to quarantine with its reason."""
     rows = frame.select(
         "source_uri",
         "record_index",
@@ -222,18 +222,15 @@ def _quarantine_staged_documents(
         pl.lit(run_id).alias("run_id"),
         pl.lit(_now()).alias("quarantined_at"),
     )
-    store.insert_frame(con, "staging.quarantine_documents", rows)
-    con.register("naba_refused", rows.select("doc_id").to_arrow())
-    try:
-        con.execute("delete from staging.documents where doc_id in (select doc_id from naba_refused)")
-        con.execute("delete from staging.document_sources where doc_id in (select doc_id from naba_refused)")
-    finally:
-        con.unregister("naba_refused")
+    staging.write("quarantine_documents", part, rows)
+    staging.refuse_documents(part, rows["doc_id"])
 
 
 @task(name="publish-run", retries=2, retry_delay_seconds=[2, 10], cache_policy=NO_CACHE)
-def publish_run(con: store.duckdb.DuckDBPyConnection, run_id: str, stats: dict[str, float | int]) -> None:
-    store.publish(con, run_id, stats)
+def publish_run(
+    con: store.duckdb.DuckDBPyConnection, staging: RunStaging, run_id: str, stats: dict[str, float | int]
+) -> None:
+    store.publish(con, staging, run_id, stats)
 
 
 def read_batch_size(batch_size: int, workers: int) -> int:
@@ -293,8 +290,21 @@ def nightly_etl(
             con,
             store.RunRecord(run_id, _flow_run_id(), version, [str(p) for p in source_paths], reprocess),
         )
+        RunStaging.clear_all(warehouse_path)  # what a killed run left: we hold the writer lock
+        staging = RunStaging(warehouse_path, run_id)
         try:
-            _run(con, summary, settings, source_paths, batch_size, workers, dask_address, version, reprocess)
+            _run(
+                con,
+                staging,
+                summary,
+                settings,
+                source_paths,
+                batch_size,
+                workers,
+                dask_address,
+                version,
+                reprocess,
+            )
         except BlockingValidationError as error:
             _record_failure(con, run_id, f"{type(error).__name__}: {error}")
             raise
@@ -314,6 +324,8 @@ def nightly_etl(
         except BaseException as error:  # interrupted (Ctrl-C, cancellation): same bookkeeping
             _record_failure(con, run_id, f"interrupted: {type(error).__name__}")
             raise
+        finally:
+            staging.remove()
     logger.info(
         "run %s completed: %d documents loaded, %d quarantined; warehouse %s",
         run_id,
@@ -326,6 +338,7 @@ def nightly_etl(
 
 def _run(
     con: store.duckdb.DuckDBPyConnection,
+    staging: RunStaging,
     summary: RunSummary,
     settings: Settings,
     source_paths: list[Path],
@@ -344,7 +357,6 @@ def _run(
     seconds.update(extract=0.0, transform=0.0, validate=0.0, stage=0.0)
     counts = {"inputs": 0, "new": 0, "unchanged": 0, "rejected": 0}
     all_results: list[pl.DataFrame] = []
-    store.reset_staging(con)
     # Great Expectations takes seconds to import: done meanwhile, so the first validation does not
     # stall the flow while the transform processes run out of work.
     threading.Thread(target=importlib.import_module, args=("expectations.gate",), daemon=True).start()
@@ -376,7 +388,7 @@ def _run(
                 _record_failed_validation(con, outcome)
                 raise BlockingValidationError(_blocking_message(outcome))
             step = time.perf_counter()
-            staged = stage_batch(con, outcome, version, run_id)
+            staged = stage_batch(con, staging, outcome, f"gate-{validation_index:05d}", version, run_id)
             seconds["stage"] += time.perf_counter() - step
             all_results.append(outcome.results)
             for table, n in staged.items():
@@ -400,11 +412,14 @@ def _run(
             if sum(d.height for d, _ in done) >= settings.validate_batch_size:
                 validate_and_stage()
 
-        for source_batch in source_readers.iter_source_batches(
+        source_batches = source_readers.iter_source_batches(
             source_paths, read_batch_size(batch_size, workers)
-        ):
+        )
+        for read_index, source_batch in enumerate(source_batches):
             step = time.perf_counter()
-            new_documents, batch_counts = extract_documents(con, source_batch, version, reprocess, run_id)
+            new_documents, batch_counts = extract_documents(
+                con, staging, source_batch, f"read-{read_index:05d}", version, reprocess, run_id
+            )
             seconds["extract"] += time.perf_counter() - step
             for key, n in batch_counts.items():
                 counts[key] += n
@@ -443,7 +458,7 @@ def _run(
 
     summary.stage = "validate-run"
     step = time.perf_counter()
-    staged_counts = store.table_counts(con, "staging")
+    staged_counts = staging.counts(con)
     from expectations.gate import validate_run
 
     run_outcome = validate_run(staged_counts, documents=staged_counts["documents"], run_id=run_id)
@@ -453,7 +468,7 @@ def _run(
     if run_outcome.blocking_failures:
         raise BlockingValidationError(_blocking_message(run_outcome))
 
-    quarantined_docs = con.execute("select count(*) from staging.quarantine_documents").fetchall()[0][0]
+    quarantined_docs = staged_counts["quarantine_documents"]
     summary.documents_loaded = staged_counts["documents"]
     summary.documents_quarantined = quarantined_docs
     results = pl.concat(all_results, how="diagonal_relaxed") if all_results else pl.DataFrame()
@@ -463,6 +478,7 @@ def _run(
     step = time.perf_counter()
     publish_run(
         con,
+        staging,
         run_id,
         {
             "docs_seen": summary.inputs,

@@ -16,6 +16,7 @@ from flows import etl
 from flows.etl import BlockingValidationError, nightly_etl
 from transforms import resources
 from transforms.extract import extract_facts
+from warehouse.staging import staging_root
 
 
 def duplicate_statement_ids(documents: pl.DataFrame, resources) -> dict[str, pl.DataFrame]:
@@ -65,6 +66,7 @@ def test_blocking_failure_publishes_nothing_and_names_the_expectation(
         con.close()
     assert status == "failed" and "statement_id" in run_message
     assert failed_results >= 1
+    assert not staging_root(warehouse).exists()  # a failed run leaves no staged parts behind
 
     monkeypatch.setattr(resources, "extract_facts", extract_facts)
     summary = nightly_etl(sources=[str(extra)], warehouse=str(warehouse), workers=1)

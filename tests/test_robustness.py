@@ -16,6 +16,8 @@ from hostile_inputs import build_hostile_inputs
 from naba_cli import NABA, ROOT, SEEDS, copy_warehouse, published_state, run_naba
 from synthetic_news import write_synthetic_jsonl
 
+from warehouse.staging import staging_root
+
 
 def start_naba(*args: str, log_level: str = "INFO", env: dict[str, str] | None = None) -> subprocess.Popen:
     return subprocess.Popen(
@@ -81,9 +83,12 @@ def test_sigkill_while_loading_leaves_the_warehouse_as_it_was(seed_warehouse, tm
     assert run.returncode == -signal.SIGKILL
 
     assert published_state(warehouse) == before  # readable, and nothing of the killed run published
+    staged_parts = list(staging_root(warehouse).rglob("*.parquet"))
+    assert staged_parts, "the run was killed after staging: its parts are still there"
 
     result = run_naba("run", "--source", str(source), "--warehouse", str(warehouse))
     assert result.returncode == 0, result.stderr[-3000:]
+    assert not staging_root(warehouse).exists()  # the killed run's parts removed, the new run's too
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
         loaded = con.execute(

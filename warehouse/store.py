@@ -1,4 +1,4 @@
-"""Connections, migrations, staging writes and the write-audit-publish transaction.
+"""Connections, migrations and the write-audit-publish transaction (what is staged: staging.py).
 
 One process writes at a time: a run holds an advisory lock file beside the warehouse for its whole
 duration (`WriterLock`), and DuckDB itself allows one process per file. Readers (`naba query`) open
@@ -23,9 +23,7 @@ from typing import Self
 import duckdb
 import polars as pl
 
-FACT_TABLES = ("actors", "actor_mentions", "statements", "calls", "call_participants")
-STAGED_TABLES = ("documents", "document_sources", *FACT_TABLES)
-QUARANTINE_TABLES = ("documents", *FACT_TABLES)
+from warehouse.staging import RunStaging
 
 
 class WarehouseBusy(RuntimeError):
@@ -157,7 +155,7 @@ def open_for_writing(path: Path, memory_limit: str | None = None) -> Iterator[du
         con.close()
 
 
-_TABLE_NAME = re.compile(r"(staging|core|ops|quarantine)\.[a-z_]+")
+_TABLE_NAME = re.compile(r"(core|ops|quarantine)\.[a-z_]+")
 
 
 def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> int:
@@ -175,23 +173,10 @@ def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame
     return frame.height
 
 
-def reset_staging(con: duckdb.DuckDBPyConnection) -> None:
-    tables = [f"staging.{t}" for t in STAGED_TABLES] + [f"staging.quarantine_{t}" for t in QUARANTINE_TABLES]
-    con.execute("begin")
-    for table in tables:
-        con.execute(f"delete from {table}")
-    con.execute("commit")
-
-
 def loaded_versions(con: duckdb.DuckDBPyConnection, doc_ids: list[str]) -> dict[str, str]:
     """doc_id -> pipeline_version for those of `doc_ids` already published."""
     rows = _rows_among(con, "select d.doc_id, d.pipeline_version from core.documents d", doc_ids)
     return dict(rows)
-
-
-def staged_among(con: duckdb.DuckDBPyConnection, doc_ids: list[str]) -> set[str]:
-    """Those of `doc_ids` already staged by this run."""
-    return {row[0] for row in _rows_among(con, "select d.doc_id from staging.documents d", doc_ids)}
 
 
 def _rows_among(con: duckdb.DuckDBPyConnection, select: str, doc_ids: list[str]) -> list[tuple]:
@@ -236,11 +221,14 @@ def fail_run(con: duckdb.DuckDBPyConnection, run_id: str, message: str) -> None:
     )
 
 
-def publish(con: duckdb.DuckDBPyConnection, run_id: str, stats: dict[str, float | int]) -> None:
-    """Publish staging to core in one transaction and close the run record.
+def publish(
+    con: duckdb.DuckDBPyConnection, staging: RunStaging, run_id: str, stats: dict[str, float | int]
+) -> None:
+    """Publish the run's staged parts to core in one transaction and close the run record.
 
     Either all of the run becomes visible in core/analytics/quarantine, or none of it does.
     """
+    staging.create_views(con)
     con.execute("begin")
     try:
         con.execute(read_sql("dml/publish.sql"))
@@ -258,14 +246,6 @@ def publish(con: duckdb.DuckDBPyConnection, run_id: str, stats: dict[str, float 
 
 def record_validation_results(con: duckdb.DuckDBPyConnection, results: pl.DataFrame) -> None:
     insert_frame(con, "ops.validation_results", results)
-
-
-def table_counts(con: duckdb.DuckDBPyConnection, schema: str) -> dict[str, int]:
-    return {
-        table: con.execute(f"select count(*) from {schema}.{table}").fetchall()[0][0]
-        for table in STAGED_TABLES
-        if schema != "quarantine"
-    }
 
 
 def to_json(value: object) -> str:

@@ -33,12 +33,3 @@ create table if not exists quarantine.call_participants as
     select *, ''::varchar as suite, ''::varchar as expectation, ''::varchar as reason,
            now()::timestamp as quarantined_at
     from core.call_participants limit 0;
-
--- Staged quarantine rows of the current run, published with the run (a failed run leaves no trace
--- in quarantine.*, only in ops.runs and staging).
-create table if not exists staging.quarantine_documents as select * from quarantine.documents limit 0;
-create table if not exists staging.quarantine_actors as select * from quarantine.actors limit 0;
-create table if not exists staging.quarantine_actor_mentions as select * from quarantine.actor_mentions limit 0;
-create table if not exists staging.quarantine_statements as select * from quarantine.statements limit 0;
-create table if not exists staging.quarantine_calls as select * from quarantine.calls limit 0;
-create table if not exists staging.quarantine_call_participants as select * from quarantine.call_participants limit 0;

@@ -1,4 +1,5 @@
--- Publish the staged run (executed inside one transaction by warehouse.store.publish).
+-- Publish the staged run (executed inside one transaction by warehouse.store.publish). The run's
+-- staged Parquet parts are read through the temporary views staged_<table> (warehouse/staging.py).
 -- Facts of every staged document are replaced wholesale, so reprocessing never leaves duplicates.
 
 -- An edited article is a new document (its text hashes differently). Its previous version is retired
@@ -8,9 +9,9 @@ create or replace temporary table retired_documents as
 with moved as (
     select distinct c.source_uri, c.external_id, c.doc_id
     from core.document_sources c
-    join staging.document_sources s on s.source_uri = c.source_uri and s.external_id = c.external_id
+    join staged_document_sources s on s.source_uri = c.source_uri and s.external_id = c.external_id
     where not exists (
-        select 1 from staging.document_sources same
+        select 1 from staged_document_sources same
         where same.source_uri = c.source_uri and same.external_id = c.external_id and same.doc_id = c.doc_id
     )
 )
@@ -24,7 +25,7 @@ where not exists (
           where x.doc_id = other.doc_id and x.source_uri = other.source_uri and x.external_id = other.external_id
       )
 )
-and m.doc_id not in (select doc_id from staging.documents);
+and m.doc_id not in (select doc_id from staged_documents);
 
 delete from core.call_participants
 where call_id in (select call_id from core.calls where doc_id in (select doc_id from retired_documents));
@@ -34,32 +35,36 @@ delete from core.actor_mentions where doc_id in (select doc_id from retired_docu
 delete from core.document_sources where doc_id in (select doc_id from retired_documents);
 delete from core.documents where doc_id in (select doc_id from retired_documents);
 delete from core.call_participants
-where call_id in (select call_id from core.calls where doc_id in (select doc_id from staging.documents));
-delete from core.calls where doc_id in (select doc_id from staging.documents);
-delete from core.statements where doc_id in (select doc_id from staging.documents);
-delete from core.actor_mentions where doc_id in (select doc_id from staging.documents);
+where call_id in (select call_id from core.calls where doc_id in (select doc_id from staged_documents));
+delete from core.calls where doc_id in (select doc_id from staged_documents);
+delete from core.statements where doc_id in (select doc_id from staged_documents);
+delete from core.actor_mentions where doc_id in (select doc_id from staged_documents);
 
 -- A document staged again (reprocessing) replaces its row. Delete + insert, not `insert or replace`:
 -- DuckDB keeps an upsert's rows in memory until commit, a plain insert writes large appends to disk.
-delete from core.documents where doc_id in (select doc_id from staging.documents);
-insert into core.documents by name select * from staging.documents;
+delete from core.documents where doc_id in (select doc_id from staged_documents);
+insert into core.documents by name select * from staged_documents;
+-- An actor met in several batches is staged once per batch, with what each batch read of it (a
+-- discovered person's role, a newspaper's country): of its names the first in sort order, and of
+-- the rows with that name the first staged (corpus order), is kept.
 insert or replace into core.actors by name
-    select * from staging.actors qualify row_number() over (partition by actor_id order by name_ar) = 1;
-insert into core.actor_mentions by name select * from staging.actor_mentions;
-insert into core.statements by name select * from staging.statements;
-insert into core.calls by name select * from staging.calls;
-insert into core.call_participants by name select * from staging.call_participants;
+    select * exclude (staged_order) from staged_actors
+    qualify row_number() over (partition by actor_id order by name_ar, staged_order) = 1;
+insert into core.actor_mentions by name select * from staged_actor_mentions;
+insert into core.statements by name select * from staged_statements;
+insert into core.calls by name select * from staged_calls;
+insert into core.call_participants by name select * from staged_call_participants;
 
 insert into core.document_sources by name
-    select * from staging.document_sources
+    select * from staged_document_sources
     qualify row_number() over (partition by source_uri, record_index, doc_id order by external_id) = 1
 on conflict (source_uri, record_index, doc_id) do update set last_run_id = excluded.last_run_id;
 
-insert into quarantine.documents by name select * from staging.quarantine_documents;
-insert into quarantine.actors by name select * from staging.quarantine_actors;
-insert into quarantine.actor_mentions by name select * from staging.quarantine_actor_mentions;
-insert into quarantine.statements by name select * from staging.quarantine_statements;
-insert into quarantine.calls by name select * from staging.quarantine_calls;
-insert into quarantine.call_participants by name select * from staging.quarantine_call_participants;
+insert into quarantine.documents by name select * from staged_quarantine_documents;
+insert into quarantine.actors by name select * from staged_quarantine_actors;
+insert into quarantine.actor_mentions by name select * from staged_quarantine_actor_mentions;
+insert into quarantine.statements by name select * from staged_quarantine_statements;
+insert into quarantine.calls by name select * from staged_quarantine_calls;
+insert into quarantine.call_participants by name select * from staged_quarantine_call_participants;
 
 drop table retired_documents;

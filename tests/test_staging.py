@@ -1,0 +1,140 @@
+"""A run's staged Parquet parts (warehouse/staging.py) and their publication, on a real DuckDB file."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pytest
+
+from warehouse import store
+from warehouse.staging import RunStaging, staging_root
+
+
+def _documents(*doc_ids: str, run_id: str = "run-1") -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            "doc_id": list(doc_ids),
+            "content_hash": list(doc_ids),
+            "external_id": [f"ext-{doc_id}" for doc_id in doc_ids],
+            "source_uri": ["feed.jsonl"] * len(doc_ids),
+            "record_index": list(range(len(doc_ids))),
+            "content_format": ["jsonl"] * len(doc_ids),
+            "text": [f"نص {doc_id}" for doc_id in doc_ids],
+            "published_date": [date(2016, 12, 14)] * len(doc_ids),
+            "char_count": [6] * len(doc_ids),
+            "pipeline_version": ["v1"] * len(doc_ids),
+            "run_id": [run_id] * len(doc_ids),
+            "ingested_at": [datetime(2026, 12, 7, 20, 0)] * len(doc_ids),
+        }
+    )
+
+
+def _sources(*doc_ids: str, uri: str = "feed.jsonl") -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            "source_uri": [uri] * len(doc_ids),
+            "record_index": list(range(len(doc_ids))),
+            "external_id": [f"ext-{doc_id}" for doc_id in doc_ids],
+            "doc_id": list(doc_ids),
+            "first_run_id": ["run-1"] * len(doc_ids),
+            "last_run_id": ["run-1"] * len(doc_ids),
+        }
+    )
+
+
+@pytest.fixture
+def warehouse(tmp_path: Path) -> Path:
+    path = tmp_path / "naba.duckdb"
+    with store.open_for_writing(path):
+        pass
+    return path
+
+
+def test_a_retried_part_replaces_itself_and_a_refused_document_is_not_staged(warehouse: Path) -> None:
+    staging = RunStaging(warehouse, "run-1")
+    staging.stage_documents("read-00000", _documents("a", "b"))
+    staging.stage_documents("read-00000", _documents("a", "b"))  # the task's retry: same part
+    staging.stage_documents("read-00001", _documents("c"))
+    staging.write("document_sources", "read-00000", _sources("a", "b", "c"))
+    assert staging.holds_document("a") and staging.holds_document("c")
+
+    staging.refuse_documents("gate-00000", pl.Series(["b"]))
+    assert not staging.holds_document("b")  # read again later in the run, it is staged again
+
+    with duckdb.connect(str(warehouse)) as con:
+        counts = staging.counts(con)
+        staged_ids = sorted(row[0] for row in con.execute("select doc_id from staged_documents").fetchall())
+        source_ids = sorted(
+            row[0] for row in con.execute("select doc_id from staged_document_sources").fetchall()
+        )
+    assert staged_ids == ["a", "c"] and source_ids == ["a", "c"]
+    assert counts["documents"] == 2 and counts["statements"] == 0 and counts["quarantine_documents"] == 0
+
+
+def test_a_table_without_parts_reads_as_empty_with_the_published_columns(warehouse: Path) -> None:
+    staging = RunStaging(warehouse, "run-1")
+    with duckdb.connect(str(warehouse)) as con:
+        staging.create_views(con)
+        staged = con.execute("describe staged_statements").fetchall()
+        published = con.execute("describe core.statements").fetchall()
+        assert con.execute("select count(*) from staged_call_participants").fetchall()[0][0] == 0
+    assert [(name, kind) for name, kind, *_ in staged] == [(name, kind) for name, kind, *_ in published]
+
+
+def test_publish_moves_the_parts_into_core_and_the_run_folder_goes(warehouse: Path) -> None:
+    staging = RunStaging(warehouse, "run-1")
+    staging.stage_documents("read-00000", _documents("a", "b"))
+    staging.write("document_sources", "read-00000", _sources("a", "b"))
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute(
+            "insert into ops.runs (run_id, started_at, status, sources, pipeline_version, reprocess)"
+            " values ('run-1', now()::timestamp, 'running', ['feed.jsonl'], 'v1', false)"
+        )
+        store.publish(con, staging, "run-1", {"docs_loaded": 2})
+        assert con.execute("select count(*) from core.documents").fetchall()[0][0] == 2
+        assert con.execute("select count(*) from core.document_sources").fetchall()[0][0] == 2
+        assert con.execute("select status from ops.runs").fetchall()[0][0] == "completed"
+    assert (staging_root(warehouse) / "run-1" / "documents" / "read-00000.parquet").is_file()
+    staging.remove()
+    assert not staging_root(warehouse).exists()
+
+
+def test_leftovers_of_a_killed_run_are_cleared_and_only_staged_tables_are_written(warehouse: Path) -> None:
+    killed = RunStaging(warehouse, "killed")
+    killed.stage_documents("read-00000", _documents("a", run_id="killed"))
+    RunStaging.clear_all(warehouse)
+    assert not staging_root(warehouse).exists()
+    with pytest.raises(ValueError, match="not a staged table"):
+        RunStaging(warehouse, "run-2").write("core.documents", "x", _documents("a"))
+
+
+def test_an_actor_staged_by_several_batches_is_published_as_first_staged(warehouse: Path) -> None:
+    def actor(role: str) -> pl.DataFrame:
+        return pl.DataFrame(
+            {
+                "actor_id": ["discovered:person:1"],
+                "name_ar": ["جهاد أزعور"],
+                "actor_type": ["person"],
+                "role": [role],
+                "aliases": [[]],
+                "is_discovered": [True],
+                "pipeline_version": ["v1"],
+                "run_id": ["run-1"],
+            },
+            schema_overrides={"aliases": pl.List(pl.String)},
+        )
+
+    staging = RunStaging(warehouse, "run-1")
+    # Enough parts that DuckDB reads them in parallel, out of order, if nothing orders them.
+    for index in range(40):
+        staging.write("actors", f"gate-{index:05d}", actor("director" if index == 0 else f"role {index}"))
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute(
+            "insert into ops.runs (run_id, started_at, status, sources, pipeline_version, reprocess)"
+            " values ('run-1', now()::timestamp, 'running', ['feed.jsonl'], 'v1', false)"
+        )
+        store.publish(con, staging, "run-1", {})
+        assert con.execute("select role from core.actors").fetchall() == [("director",)]
