@@ -6,9 +6,11 @@ The CLI only parses arguments and calls the flow (the one way the pipeline runs)
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import sys
+import threading
 from pathlib import Path
 
 from naba import prefect_api
@@ -104,6 +106,9 @@ def _run_with_api(
         list_source_files(args.sources or settings.sources)
         with WriterLock(warehouse, args.wait):
             pass
+        # Great Expectations takes seconds of CPU to import and the flow needs it at its first
+        # validation: imported now, it uses the time this process would spend waiting for the API.
+        threading.Thread(target=importlib.import_module, args=("expectations.gate",), daemon=True).start()
         if api is not None:
             api.wait_ready()
         with temporary_settings(updates={PREFECT_API_URL: api.url} if api is not None else {}):
