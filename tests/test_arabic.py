@@ -6,10 +6,12 @@ import itertools
 
 import pytest
 from camel_tools.tokenizers.word import simple_word_tokenize
+from camel_tools.utils.normalize import normalize_unicode
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from transforms.arabic import (
+    _normalize_unicode,
     display_form,
     fold,
     fold_offset_map,
@@ -242,6 +244,11 @@ def test_tokenize_words_matches_camel_tools_on_emoji_and_symbols(text: str) -> N
 )
 def test_transliterate_examples(name: str, expected: str) -> None:
     assert transliterate(name) == expected
+
+
+@given(st.one_of(ARABIC_HEAVY, st.text(alphabet=st.sampled_from("\ufdfc\ufdfd\ufefb ريال"))))
+def test_normalize_unicode_agrees_with_camel_tools(text: str) -> None:
+    assert _normalize_unicode(text) == normalize_unicode(text)
 
 
 @settings(max_examples=200, deadline=None)

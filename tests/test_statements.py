@@ -12,6 +12,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from transforms.actors import token_spans
 from transforms.arabic import fold
 from transforms.extract import ExtractionResources, extract_facts, load_resources
 
@@ -412,3 +413,20 @@ def test_unresolved_subject_stops_before_an_adverb_or_a_demonstrative(resources)
     assert row["speaker_surface_ar"] == "الحزب"
     rows = statements(resources, "وعبرت كل من مصر والأردن عن دعمهما للمبادرة.")
     assert not any(row["speaker_surface_ar"] == "كل" for row in rows)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "وقال لافروف إن موسكو مستعدة. فأكد كيري: «نحن معكم» وأضاف وفقا لـ الوكالة",
+        'أكد"قال" وقالت الوزارة،وأعلن فقال قالوا قائلا ذكرت وكالة الأنباء نقلا عن مصدر',
+        "",
+        "قال",
+    ],
+)
+def test_speech_cue_matches_are_the_pattern_matches(resources: ExtractionResources, text: str) -> None:
+    lexicons = resources.lexicons
+    folded = fold(text)
+    starts, _, words = token_spans(folded)
+    found = [m.span() for m in lexicons.speech_cue_matches(folded, starts, words)]
+    assert found == [m.span() for m in lexicons.speech_pattern.finditer(folded)]

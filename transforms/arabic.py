@@ -38,7 +38,6 @@ from dataclasses import dataclass
 from functools import lru_cache, partial
 
 import regex
-from camel_tools.utils.charmap import CharMapper
 from camel_tools.utils.charsets import (
     AR_DIAC_CHARSET,
     EMOJI_ALL_CHARSET,
@@ -245,6 +244,16 @@ _SPACES = re.compile(r"\s+")
 
 
 _NO_INVISIBLE_CONTROLS = dict.fromkeys(map(ord, INVISIBLE_CONTROLS))  # a str.translate table
+# The ligatures camel-tools' `normalize_unicode` spells out before NFKC.
+_UNICODE_FIX_CHARS = ("\ufdfc", "\ufdfd")
+
+
+def _normalize_unicode(text: str) -> str:
+    """camel-tools' `normalize_unicode(text)`: it runs a CharMapper (a Python loop over every
+    character) for two ligatures before NFKC; a text without them needs NFKC only."""
+    if _UNICODE_FIX_CHARS[0] in text or _UNICODE_FIX_CHARS[1] in text:
+        return normalize_unicode(text)
+    return unicodedata.normalize("NFKC", text)
 
 
 @lru_cache(maxsize=65536)
@@ -252,7 +261,7 @@ def display_form(text: str) -> str:
     """A clean display string for names and labels: NFKC-normalised letters, no diacritics,
     tatweel or invisible controls, single spaces. Not folded: hamzas and teh marbuta stay.
     Cached: the same names and titles come back in document after document."""
-    cleaned = normalize_unicode(text)
+    cleaned = _normalize_unicode(text)
     cleaned = dediac_ar(cleaned).replace(TATWEEL, "")
     cleaned = cleaned.translate(_NO_INVISIBLE_CONTROLS)
     return _SPACES.sub(" ", cleaned).strip()
@@ -417,9 +426,10 @@ def tokenize_words(text: str) -> list[tuple[int, int]]:
 # Transliteration
 
 # A readable, lossy Latin form for names we discover (no dictionary English name). Built on a
-# camel-tools CharMapper; long vowels are guessed from context, short vowels are not written in
-# Arabic and so cannot be recovered: "سيرغي لافروف" -> "Sirghi Lafruf", not "Sergey Lavrov".
-_READABLE_MAP = CharMapper(
+# character map (applied with `str.translate`, in C, rather than a camel-tools CharMapper's Python
+# loop); long vowels are guessed from context, short vowels are not written in Arabic and so cannot
+# be recovered: "سيرغي لافروف" -> "Sirghi Lafruf", not "Sergey Lavrov".
+_READABLE_MAP = str.maketrans(
     {
         "ء": "'", "ا": "a", "ب": "b", "ت": "t", "ث": "th", "ج": "j", "ح": "h", "خ": "kh",
         "د": "d", "ذ": "dh", "ر": "r", "ز": "z", "س": "s", "ش": "sh", "ص": "s", "ض": "d",
@@ -444,12 +454,12 @@ def transliterate(name_ar: str) -> str:
     """A readable Latin transliteration of an Arabic name, e.g. for discovered actors that have
     no English name. It is a transliteration (letters mapped, long vowels guessed), not the
     English name: "جون كيري" gives "Jun Kiri", not "John Kerry"."""
-    text = normalize_alef_maksura_ar(normalize_alef_ar(dediac_ar(normalize_unicode(name_ar))))
+    text = normalize_alef_maksura_ar(normalize_alef_ar(dediac_ar(_normalize_unicode(name_ar))))
     text = text.replace(TATWEEL, "").translate(_NO_INVISIBLE_CONTROLS)
     text = _DEFINITE_ARTICLE.sub("al-", text)
     text = _CONSONANT_WAW.sub("w", text)
     text = _CONSONANT_YEH.sub("y", text)
-    latin = _UNMAPPED_ARABIC.sub("", _READABLE_MAP(text))
+    latin = _UNMAPPED_ARABIC.sub("", text.translate(_READABLE_MAP))
     latin = _DOUBLED_VOWEL.sub(r"\1", latin)  # "aa" from alef after fatha-less letters reads oddly
     words = [_capitalize(w) for w in latin.split()]
     return " ".join(words)

@@ -10,8 +10,9 @@ shipped to worker processes.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import compress
 from pathlib import Path
 
 from transforms.arabic import fold
@@ -63,6 +64,8 @@ CALL_CLASSES = frozenset(
 )
 # A proclitic "_" at the end of a form means the next word is written attached ("وفقا لـ" / "وفقا للوزارة").
 PROCLITIC_MARK = "_"
+# Proclitics a speech cue may carry ("وقال", "فأكد").
+SPEECH_PROCLITICS = "وف"
 
 
 @dataclass(frozen=True)
@@ -101,6 +104,8 @@ class Lexicons:
     title_words: frozenset[str] = frozenset()
     # First words of the titles of people only ("وزير", "المتحدث"; not "وكالة", "صحيفة").
     person_title_words: frozenset[str] = frozenset()
+    # The words a match of `speech_pattern` starts (see `speech_cue_matches`); None: not known.
+    speech_start_words: frozenset[str] | None = None
     # Memo of `speech_form`: word -> cue form or None.
     _speech_forms: WordMemo = field(init=False, compare=False, repr=False)
 
@@ -110,6 +115,24 @@ class Lexicons:
     def may_hold_call(self, folded: str) -> bool:
         """False when `folded` cannot hold a call cue (no key word of any call form occurs)."""
         return any(word in folded for word in self.call_key_words)
+
+    def speech_cue_matches(
+        self, folded: str, token_starts: list[int], words: list[str]
+    ) -> Iterator[re.Match[str]]:
+        """The matches of `speech_pattern.finditer(folded)`, given `folded`'s tokens (as
+        `transforms.actors.token_spans` gives them). A cue starts at a word token that is one of
+        `speech_start_words`: picking those tokens out with set look-ups (in C) and matching there
+        is several times cheaper than running the pattern over every character."""
+        if self.speech_start_words is None:
+            yield from self.speech_pattern.finditer(folded)
+            return
+        match_at = self.speech_pattern.match
+        resume = 0  # like finditer, the next match starts where the last one ended
+        for index in compress(range(len(words)), map(self.speech_start_words.__contains__, words)):
+            start = token_starts[index]
+            if start >= resume and (match := match_at(folded, start)) is not None:
+                yield match
+                resume = match.end()
 
     def speech_cue(self, form: str) -> SpeechCue | None:
         return self.speech_cues.get(" ".join(form.split()))
@@ -179,6 +202,26 @@ def _word_pattern(forms: list[str], proclitics: str = "") -> re.Pattern[str]:
     if not forms:
         return re.compile(r"(?!x)x")
     return re.compile(rf"(?<!\w){prefix}(?P<form>{_alternation(forms)})")
+
+
+_WORD = re.compile(r"\w+")
+
+
+def _start_words(forms: list[str], proclitics: str) -> frozenset[str] | None:
+    """The tokens a match of `_word_pattern(forms, proclitics)` can start at: a form's first word,
+    bare or after a proclitic. A match starts a word and its first word is followed by a blank or
+    by the end of the form, so that word (with its proclitic) is a whole token. None when a form
+    breaks this: a character other than a word character or a blank, or a one-word form written
+    attached to the next word."""
+    first_words = set()
+    for form in forms:
+        words = form.rstrip(PROCLITIC_MARK).split()
+        if not words or not all(_WORD.fullmatch(word) for word in words):
+            return None
+        if form.endswith(PROCLITIC_MARK) and len(words) == 1:
+            return None
+        first_words.add(words[0])
+    return frozenset(first_words | {proclitic + word for proclitic in proclitics for word in first_words})
 
 
 def load_speech_cues(path: Path) -> tuple[dict[str, SpeechCue], dict[str, list[str]]]:
@@ -265,7 +308,7 @@ def load_lexicons(
     boilerplate = _alternation(speech["boilerplate"]) if speech["boilerplate"] else r"(?!x)x"
     return Lexicons(
         speech_cues=speech_cues,
-        speech_pattern=_word_pattern(cue_forms, "وف"),
+        speech_pattern=_word_pattern(cue_forms, SPEECH_PROCLITICS),
         impersonal_pattern=_word_pattern(speech["impersonal"], "وف"),
         boilerplate_pattern=re.compile(rf"^\W{{0,3}}(?:{boilerplate})", re.IGNORECASE),
         documents=frozenset(speech["document"]),
@@ -284,4 +327,5 @@ def load_lexicons(
         months=load_month_names(reference_dir / MONTHS_FILE),
         title_words=title_first_words(titles),
         person_title_words=title_first_words(person_titles),
+        speech_start_words=_start_words(cue_forms, SPEECH_PROCLITICS),
     )

@@ -371,7 +371,7 @@ def extract_statements(view: DocumentView) -> list[Statement]:
     """All statements of a document, in text order."""
     lexicons = view.lexicons
     cues_by_sentence: dict[int, list[tuple[int, int, SpeechCue, bool]]] = {}
-    for match in lexicons.speech_pattern.finditer(view.f):
+    for match in lexicons.speech_cue_matches(view.f, view.token_starts, view.words):
         cue = lexicons.speech_cue(match.group("form"))
         if cue is None:
             continue
