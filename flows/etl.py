@@ -228,9 +228,13 @@ def _quarantine_staged_documents(staging: RunStaging, part: str, frame: pl.DataF
 
 @task(name="publish-run", retries=2, retry_delay_seconds=[2, 10], cache_policy=NO_CACHE)
 def publish_run(
-    con: store.duckdb.DuckDBPyConnection, staging: RunStaging, run_id: str, stats: dict[str, float | int]
+    con: store.duckdb.DuckDBPyConnection,
+    staging: RunStaging,
+    run_id: str,
+    stats: dict[str, float | int],
+    memory_limit: str | None = None,
 ) -> None:
-    store.publish(con, staging, run_id, stats)
+    store.publish(con, staging, run_id, stats, memory_limit)
 
 
 def read_batch_size(batch_size: int, workers: int) -> int:
@@ -495,6 +499,7 @@ def _run(
             "stage_seconds": seconds["stage"],
             "publish_seconds": 0.0,
         },
+        settings.duckdb_publish_memory_limit,
     )
     seconds["publish"] = time.perf_counter() - step
     summary.stage = PUBLISHED

@@ -25,6 +25,9 @@ class Settings:
     batch_size: int = 1000  # documents per transform task (small: both cores stay busy)
     validate_batch_size: int = 5000  # documents per GX validation (~0.2 s a call; bigger holds more memory)
     duckdb_memory_limit: str = "192MB"  # DuckDB spills to disk past this; keeps a run's memory bounded
+    # Publish runs after the transform processes have exited and may use their share: the primary-key
+    # indexes of what a run inserts stay in memory until its commit (~110 MB for 145k articles).
+    duckdb_publish_memory_limit: str = "512MB"
     workers: int = 2
     dask_address: str | None = None
     cameltools_data: Path | None = None
@@ -45,6 +48,9 @@ class Settings:
             batch_size=int(env.get("NABA_BATCH_SIZE", base.batch_size)),
             validate_batch_size=int(env.get("NABA_VALIDATE_BATCH_SIZE", base.validate_batch_size)),
             duckdb_memory_limit=env.get("NABA_DUCKDB_MEMORY_LIMIT", base.duckdb_memory_limit),
+            duckdb_publish_memory_limit=env.get(
+                "NABA_DUCKDB_PUBLISH_MEMORY_LIMIT", base.duckdb_publish_memory_limit
+            ),
             workers=int(env.get("NABA_WORKERS", base.workers)),
             dask_address=env.get("NABA_DASK_ADDRESS") or None,
             cameltools_data=Path(env["CAMELTOOLS_DATA"]) if env.get("CAMELTOOLS_DATA") else None,

@@ -93,7 +93,8 @@ def test_publish_moves_the_parts_into_core_and_the_run_folder_goes(warehouse: Pa
             "insert into ops.runs (run_id, started_at, status, sources, pipeline_version, reprocess)"
             " values ('run-1', now()::timestamp, 'running', ['feed.jsonl'], 'v1', false)"
         )
-        store.publish(con, staging, "run-1", {"docs_loaded": 2})
+        store.publish(con, staging, "run-1", {"docs_loaded": 2}, memory_limit="300MB")
+        assert con.execute("select current_setting('memory_limit')").fetchall()[0][0] == "286.1 MiB"
         assert con.execute("select count(*) from core.documents").fetchall()[0][0] == 2
         assert con.execute("select count(*) from core.document_sources").fetchall()[0][0] == 2
         assert con.execute("select status from ops.runs").fetchall()[0][0] == "completed"

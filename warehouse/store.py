@@ -222,12 +222,20 @@ def fail_run(con: duckdb.DuckDBPyConnection, run_id: str, message: str) -> None:
 
 
 def publish(
-    con: duckdb.DuckDBPyConnection, staging: RunStaging, run_id: str, stats: dict[str, float | int]
+    con: duckdb.DuckDBPyConnection,
+    staging: RunStaging,
+    run_id: str,
+    stats: dict[str, float | int],
+    memory_limit: str | None = None,
 ) -> None:
     """Publish the run's staged parts to core in one transaction and close the run record.
 
     Either all of the run becomes visible in core/analytics/quarantine, or none of it does.
+    `memory_limit`: DuckDB's limit from now on (the primary-key indexes of everything the run
+    inserts are held in memory until the commit).
     """
+    if memory_limit:
+        con.execute(f"set memory_limit = '{memory_limit.replace(chr(39), '')}'")
     staging.create_views(con)
     con.execute("begin")
     try:
