@@ -197,13 +197,7 @@ def stage_batch(
                     pl.lit(_now()).alias("quarantined_at"),
                 ),
             )
-    con.execute("begin")
-    try:
-        store.record_validation_results(con, outcome.results)
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
+    store.record_validation_results(con, outcome.results)  # one insert: all or nothing
     return staged
 
 

@@ -37,7 +37,7 @@ def staging_root(warehouse: Path) -> Path:
 
 
 class RunStaging:
-    """The staged parts of one run. `view(table)` is what publish.sql reads as `staged_<table>`."""
+    """The staged parts of one run; `create_views` shows them to publish.sql as `staged_<table>`."""
 
     def __init__(self, warehouse: Path, run_id: str) -> None:
         self.folder = staging_root(warehouse) / run_id
@@ -105,11 +105,11 @@ class RunStaging:
         DuckDB's parallel Parquet scan does not keep."""
         if not parts:
             return f"select *, [0, 0] as staged_order from {_TYPED_LIKE[table]} limit 0"
+        files = _sql_list(parts)
         return (
             "select * exclude (filename, file_row_number),"
-            f" [list_position({_sql_list(parts)}, filename), file_row_number] as staged_order"
-            f" from read_parquet({_sql_list(parts)}, union_by_name = true, filename = true,"
-            " file_row_number = true)"
+            f" [list_position({files}, filename), file_row_number] as staged_order"
+            f" from read_parquet({files}, union_by_name = true, filename = true, file_row_number = true)"
         )
 
     def create_views(self, con: duckdb.DuckDBPyConnection) -> None:
