@@ -139,3 +139,55 @@ def test_an_actor_staged_by_several_batches_is_published_as_first_staged(warehou
         )
         store.publish(con, staging, "run-1", {})
         assert con.execute("select role from core.actors").fetchall() == [("director",)]
+
+
+def _publish(warehouse: Path, staging: RunStaging, run_id: str) -> None:
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute(
+            "insert into ops.runs (run_id, started_at, status, sources, pipeline_version, reprocess)"
+            " values (?, now()::timestamp, 'running', ['feed.jsonl'], 'v1', false)",
+            [run_id],
+        )
+        store.publish(con, staging, run_id, {})
+
+
+def test_a_source_record_read_again_keeps_its_first_run_and_notes_the_last(warehouse: Path) -> None:
+    first = RunStaging(warehouse, "run-1")
+    first.stage_documents("read-00000", _documents("a", "b"))
+    first.write("document_sources", "read-00000", _sources("a", "b"))
+    _publish(warehouse, first, "run-1")
+    # run-2 reads record 0 again (document a, unchanged: nothing new to stage) and a new record.
+    second = RunStaging(warehouse, "run-2")
+    again = pl.concat([_sources("a"), _sources("c").with_columns(record_index=pl.lit(5, dtype=pl.Int64))])
+    again = again.with_columns(first_run_id=pl.lit("run-2"), last_run_id=pl.lit("run-2"))
+    second.write("document_sources", "read-00000", again)
+    second.stage_documents("read-00000", _documents("c", run_id="run-2"))
+    _publish(warehouse, second, "run-2")
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        rows = con.execute(
+            "select doc_id, record_index, first_run_id, last_run_id from core.document_sources order by doc_id"
+        ).fetchall()
+    assert rows == [("a", 0, "run-1", "run-2"), ("b", 1, "run-1", "run-1"), ("c", 5, "run-2", "run-2")]
+
+
+def test_a_warehouse_made_with_primary_keys_on_core_tables_is_rebuilt_without_them(warehouse: Path) -> None:
+    staging = RunStaging(warehouse, "run-1")
+    staging.stage_documents("read-00000", _documents("a", "b"))
+    staging.write("document_sources", "read-00000", _sources("a", "b"))
+    _publish(warehouse, staging, "run-1")
+    keys = (
+        "select table_name from duckdb_constraints()"
+        " where schema_name = 'core' and constraint_type = 'PRIMARY KEY' order by table_name"
+    )
+    with duckdb.connect(str(warehouse)) as con:  # as versions before 2026-12-08 declared them
+        con.execute("alter table core.documents add primary key (doc_id)")
+        con.execute("alter table core.document_sources add primary key (source_uri, record_index, doc_id)")
+        assert con.execute(keys).fetchall() == [("actors",), ("document_sources",), ("documents",)]
+    with store.open_for_writing(warehouse) as con:
+        assert con.execute(keys).fetchall() == [("actors",)]
+        assert con.execute("select doc_id from analytics.documents order by doc_id").fetchall() == [
+            ("a",),
+            ("b",),
+        ]
+        assert con.execute("select count(*) from core.document_sources").fetchall()[0][0] == 2
+        assert not con.execute("select * from duckdb_tables() where table_name like '%_keyed'").fetchall()

@@ -137,12 +137,44 @@ def read_sql(name: str) -> str:
     return (SQL_DIR / name).read_text(encoding="utf-8")
 
 
+# Core tables that warehouses made before 2026-12-08 declared with a primary key (010_core.sql says why
+# they no longer do).
+_UNKEYED_TABLES = (
+    "documents",
+    "document_sources",
+    "actor_mentions",
+    "statements",
+    "calls",
+    "call_participants",
+)
+
+
 def migrate(con: duckdb.DuckDBPyConnection) -> None:
-    """Create schemas, tables and the analytics views (idempotent)."""
-    for script in _sql_files(""):
-        con.execute(script)
-    for script in _sql_files("analytics"):
-        con.execute(script)
+    """Create schemas, tables and the analytics views (idempotent); rebuild, in one transaction, the
+    core tables an earlier version created with a primary key."""
+    keyed = [
+        table
+        for (table,) in con.execute(
+            "select table_name from duckdb_constraints() where database_name = current_database()"
+            " and schema_name = 'core' and constraint_type = 'PRIMARY KEY'"
+        ).fetchall()
+        if table in _UNKEYED_TABLES
+    ]
+    con.execute("begin")
+    try:
+        for table in keyed:
+            con.execute(f"alter table core.{table} rename to {table}_keyed")  # table: our constant
+        for script in _sql_files(""):
+            con.execute(script)
+        for table in keyed:
+            con.execute(f"insert into core.{table} by name select * from core.{table}_keyed")
+            con.execute(f"drop table core.{table}_keyed")
+        for script in _sql_files("analytics"):
+            con.execute(script)
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
 
 
 @contextmanager
@@ -231,8 +263,8 @@ def publish(
     """Publish the run's staged parts to core in one transaction and close the run record.
 
     Either all of the run becomes visible in core/analytics/quarantine, or none of it does.
-    `memory_limit`: DuckDB's limit from now on (the primary-key indexes of everything the run
-    inserts are held in memory until the commit).
+    `memory_limit`: DuckDB's limit from now on (publish comes last, when the transform processes have
+    exited, and runs faster with their share).
     """
     if memory_limit:
         con.execute(f"set memory_limit = '{memory_limit.replace(chr(39), '')}'")

@@ -55,10 +55,18 @@ insert into core.statements by name select * from staged_statements;
 insert into core.calls by name select * from staged_calls;
 insert into core.call_participants by name select * from staged_call_participants;
 
+-- One row per source record and document: a record read again keeps its first run and notes this one.
+update core.document_sources c
+set last_run_id = s.last_run_id
+from staged_document_sources s
+where c.source_uri = s.source_uri and c.record_index = s.record_index and c.doc_id = s.doc_id;
 insert into core.document_sources by name
-    select * from staged_document_sources
-    qualify row_number() over (partition by source_uri, record_index, doc_id order by external_id) = 1
-on conflict (source_uri, record_index, doc_id) do update set last_run_id = excluded.last_run_id;
+    select * from staged_document_sources s
+    where not exists (
+        select 1 from core.document_sources c
+        where c.source_uri = s.source_uri and c.record_index = s.record_index and c.doc_id = s.doc_id
+    )
+    qualify row_number() over (partition by source_uri, record_index, doc_id order by external_id) = 1;
 
 insert into quarantine.documents by name select * from staged_quarantine_documents;
 insert into quarantine.actors by name select * from staged_quarantine_actors;
