@@ -30,6 +30,7 @@ from flows.progress import BatchProgress
 from naba.settings import Settings
 from naba.version import pipeline_version
 from transforms import sources as source_readers
+from transforms.actors import dedupe_actor_rows
 from transforms.documents import prepare_documents
 from transforms.resources import extract_in_process
 from transforms.schema import DOCUMENTS, conform
@@ -253,7 +254,7 @@ def _merge_batches(batches: list[tuple[pl.DataFrame, dict[str, pl.DataFrame]]]) 
         )
         for table in tables
     }
-    merged["actors"] = merged["actors"].unique(subset="actor_id", keep="first", maintain_order=True)
+    merged["actors"] = dedupe_actor_rows(merged["actors"])
     return merged
 
 

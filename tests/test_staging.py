@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import date, datetime
 from pathlib import Path
 
@@ -118,14 +119,20 @@ def test_an_actor_staged_by_several_batches_is_published_as_first_staged(warehou
             {
                 "actor_id": ["discovered:person:1"],
                 "name_ar": ["جهاد أزعور"],
+                "name_en": [None],
                 "actor_type": ["person"],
+                "country_code": [None],
                 "role": [role],
+                "role_ar": [None],
                 "aliases": [[]],
                 "is_discovered": [True],
                 "pipeline_version": ["v1"],
                 "run_id": ["run-1"],
             },
-            schema_overrides={"aliases": pl.List(pl.String)},
+            schema_overrides={
+                "aliases": pl.List(pl.String),
+                **dict.fromkeys(["name_en", "country_code", "role_ar"], pl.String),
+            },
         )
 
     staging = RunStaging(warehouse, "run-1")
@@ -191,3 +198,35 @@ def test_a_warehouse_made_with_primary_keys_on_core_tables_is_rebuilt_without_th
         ]
         assert con.execute("select count(*) from core.document_sources").fetchall()[0][0] == 2
         assert not con.execute("select * from duckdb_tables() where table_name like '%_keyed'").fetchall()
+
+
+def test_the_actor_row_kept_does_not_depend_on_how_the_run_was_cut_into_batches(warehouse: Path) -> None:
+    from transforms.actors import actors_frame, dedupe_actor_rows
+    from transforms.reference import Actor
+
+    def read(name: str, country: str | None = None, role: str | None = None) -> Actor:
+        return Actor("discovered:organization:1", name, None, "organization", country, role, None, (), True)
+
+    # In reading order: two spellings of one network, and what each article said about it.
+    rows = [
+        read("شبكة إيه بي سي"),
+        read("شبكة أيه بي سي"),
+        read("شبكة إيه بي سي", "USA"),
+        read("شبكة أيه بي سي", "USA"),
+    ]
+    expected = actors_frame(rows).select("name_ar", "country_code").row(0)
+    assert expected == ("شبكة أيه بي سي", "USA")  # says the most, then the first name in code-point order
+    for cuts in [(1, 2, 3), (2,), (1,), (3,), ()]:
+        bounds = [0, *cuts, len(rows)]
+        batches = [actors_frame(rows[start:end]) for start, end in itertools.pairwise(bounds)]
+        # A validation group merges consecutive batches; each group is staged as one part.
+        groups = [dedupe_actor_rows(pl.concat(part)) for part in (batches[:1], batches[1:]) if part]
+        run_id = f"run-{len(cuts)}-{sum(cuts)}"
+        staging = RunStaging(warehouse, run_id)
+        for index, group in enumerate(groups):
+            stamped = group.with_columns(pipeline_version=pl.lit("v1"), run_id=pl.lit(run_id))
+            staging.write("actors", f"gate-{index:05d}", stamped)
+        _publish(warehouse, staging, run_id)
+        staging.remove()
+        with duckdb.connect(str(warehouse), read_only=True) as con:
+            assert con.execute("select name_ar, country_code from core.actors").fetchall() == [expected], cuts

@@ -1702,12 +1702,36 @@ def _entity_fields(entity: Any) -> tuple[str | None, int | None, int | None]:
     return label, start, end
 
 
+def preferred(actor: Actor, held: Actor | None) -> bool:
+    """Whether `actor` should replace `held`, a row for the same actor_id read earlier.
+
+    Documents read an actor differently (a discovered name spelt "أيه بي سي" or "إيه بي سي", a
+    country found in one article and not in another). Kept is the row that says the most (name_en,
+    country, role, role_ar), then the first name in code-point order; of equal rows the earlier stays.
+    The same order applies wherever rows of several documents meet (a transform batch,
+    `dedupe_actor_rows`, publish.sql), so the warehouse does not depend on how a run was cut into
+    batches.
+    """
+    if held is None:
+        return True
+    return (-_completeness(actor), actor.name_ar) < (-_completeness(held), held.name_ar)
+
+
+def dedupe_actor_rows(actors: pl.DataFrame) -> pl.DataFrame:
+    """One row per actor_id of an actors frame whose rows are in reading order (see `preferred`)."""
+    completeness = pl.sum_horizontal(
+        pl.col(column).is_not_null().cast(pl.Int32) for column in _DETAIL_COLUMNS
+    )
+    return actors.sort([completeness, "name_ar"], descending=[True, False], maintain_order=True).unique(
+        subset="actor_id", keep="first", maintain_order=True
+    )
+
+
 def actors_frame(actors: Iterable[Actor]) -> pl.DataFrame:
-    """Actors as a frame conformed to schema.ACTORS, one row per actor_id (the most complete row wins)."""
+    """Actors as a frame conformed to schema.ACTORS, one row per actor_id (see `preferred`)."""
     best: dict[str, Actor] = {}
     for actor in actors:
-        held = best.get(actor.actor_id)
-        if held is None or _completeness(actor) > _completeness(held):
+        if preferred(actor, best.get(actor.actor_id)):
             best[actor.actor_id] = actor
     rows = [
         {
@@ -1728,5 +1752,8 @@ def actors_frame(actors: Iterable[Actor]) -> pl.DataFrame:
     return conform(pl.DataFrame(rows, schema=ACTORS), ACTORS)
 
 
+_DETAIL_COLUMNS = ("name_en", "country_code", "role", "role_ar")
+
+
 def _completeness(actor: Actor) -> int:
-    return sum(value is not None for value in (actor.name_en, actor.country_code, actor.role, actor.role_ar))
+    return sum(getattr(actor, column) is not None for column in _DETAIL_COLUMNS)

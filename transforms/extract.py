@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
-from transforms.actors import ActorResolver, Mention, actors_frame
+from transforms.actors import ActorResolver, Mention, actors_frame, preferred
 from transforms.arabic import display_form, fold, fold_with_offsets
 from transforms.calls import Call, extract_calls
 from transforms.lexicons import Lexicons, load_lexicons
@@ -110,7 +110,7 @@ def _extract_document(
     folded = fold_with_offsets(text)  # once, for the actor view and the statement view
     mentions = resources.resolver.find_mentions(text, published, resources.models, folded)
     for mention in mentions:
-        rows.actors.setdefault(mention.actor.actor_id, mention.actor)
+        _keep_actor(rows, mention.actor)
         rows.actor_mentions.append(_mention_row(doc_id, mention))
     if not _has_candidates(folded.folded, resources.lexicons):
         return
@@ -120,6 +120,11 @@ def _extract_document(
     call_ids = [_call_rows(view, call, rows) for call in calls]
     for statement in statements:
         rows.statements.append(_statement_row(view, statement, calls, call_ids))
+
+
+def _keep_actor(rows: _Rows, actor: Actor) -> None:
+    if preferred(actor, rows.actors.get(actor.actor_id)):
+        rows.actors[actor.actor_id] = actor
 
 
 def _has_candidates(folded: str, lexicons: Lexicons) -> bool:
@@ -208,7 +213,7 @@ def _call_rows(view: DocumentView, call: Call, rows: _Rows) -> str:
     )
     for span in call.participants:
         mention = span.mention
-        rows.actors.setdefault(mention.actor.actor_id, mention.actor)
+        _keep_actor(rows, mention.actor)
         rows.call_participants.append(
             {
                 "call_id": call_id,

@@ -45,11 +45,18 @@ delete from core.actor_mentions where doc_id in (select doc_id from staged_docum
 delete from core.documents where doc_id in (select doc_id from staged_documents);
 insert into core.documents by name select * from staged_documents;
 -- An actor met in several batches is staged once per batch, with what each batch read of it (a
--- discovered person's role, a newspaper's country): of its names the first in sort order, and of
--- the rows with that name the first staged (corpus order), is kept.
+-- discovered person's role, a newspaper's country, a spelling of its name). Kept is the row that says
+-- the most, then the first name in code-point order, then the first staged (corpus order): the order
+-- of transforms.actors.preferred, so batches and validation groups of any size give the same row.
 insert or replace into core.actors by name
     select * exclude (staged_order) from staged_actors
-    qualify row_number() over (partition by actor_id order by name_ar, staged_order) = 1;
+    qualify row_number() over (
+        partition by actor_id
+        order by (name_en is not null)::int + (country_code is not null)::int + (role is not null)::int
+                 + (role_ar is not null)::int desc,
+                 name_ar,
+                 staged_order
+    ) = 1;
 insert into core.actor_mentions by name select * from staged_actor_mentions;
 insert into core.statements by name select * from staged_statements;
 insert into core.calls by name select * from staged_calls;
