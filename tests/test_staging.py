@@ -186,7 +186,7 @@ def test_a_warehouse_made_with_primary_keys_on_core_tables_is_rebuilt_without_th
         "select table_name from duckdb_constraints()"
         " where schema_name = 'core' and constraint_type = 'PRIMARY KEY' order by table_name"
     )
-    with duckdb.connect(str(warehouse)) as con:  # as versions before 2026-12-08 declared them
+    with duckdb.connect(str(warehouse)) as con:  # as versions before commit 7489f5d declared them
         con.execute("alter table core.documents add primary key (doc_id)")
         con.execute("alter table core.document_sources add primary key (source_uri, record_index, doc_id)")
         assert con.execute(keys).fetchall() == [("actors",), ("document_sources",), ("documents",)]

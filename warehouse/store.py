@@ -137,8 +137,8 @@ def read_sql(name: str) -> str:
     return (SQL_DIR / name).read_text(encoding="utf-8")
 
 
-# Core tables that warehouses made before 2026-12-08 declared with a primary key (010_core.sql says why
-# they no longer do).
+# Core tables that warehouses made by earlier versions (before commit 7489f5d) declared with a primary
+# key (010_core.sql says why they no longer do).
 _UNKEYED_TABLES = (
     "documents",
     "document_sources",
