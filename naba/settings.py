@@ -23,7 +23,7 @@ class Settings:
     reference_dir: Path = PROJECT_ROOT / "seeds" / "reference"
     data_docs_dir: Path | None = None  # default: a data_docs folder beside the warehouse file
     batch_size: int = 1000  # documents per transform task (small: both cores stay busy)
-    validate_batch_size: int = 10000  # documents per GX validation (~0.2 s a call; bigger holds more memory)
+    validate_batch_size: int = 5000  # documents per GX validation (~0.2 s a call; bigger holds more memory)
     duckdb_memory_limit: str = "192MB"  # DuckDB spills to disk past this; keeps a run's memory bounded
     # Publish runs after the transform processes have exited and may use their share: it reads the run's
     # staged parts and inserts them in one transaction (145k articles: 7.7 s with 512 MB, 11.1 s with 192).
