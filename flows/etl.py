@@ -232,6 +232,12 @@ def publish_run(
     store.publish(con, staging, run_id, stats, memory_limit)
 
 
+def import_expectations_in_background() -> None:
+    """Start importing Great Expectations (seconds of CPU) on a daemon thread, so that it is loaded by
+    the time the first batch is validated."""
+    threading.Thread(target=importlib.import_module, args=("expectations.gate",), daemon=True).start()
+
+
 def read_batch_size(batch_size: int, workers: int) -> int:
     """Inputs read and staged per extract task: enough new documents for two transform batches per
     worker, so that transforms keep running while the next inputs are read."""
@@ -356,9 +362,9 @@ def _run(
     seconds.update(extract=0.0, transform=0.0, validate=0.0, stage=0.0)
     counts = {"inputs": 0, "new": 0, "unchanged": 0, "rejected": 0}
     all_results: list[pl.DataFrame] = []
-    # Great Expectations takes seconds to import: done meanwhile, so the first validation does not
-    # stall the flow while the transform processes run out of work.
-    threading.Thread(target=importlib.import_module, args=("expectations.gate",), daemon=True).start()
+    # Done meanwhile, so the first validation does not stall the flow while the transform processes
+    # run out of work (`naba run` has started it earlier; a second start costs nothing).
+    import_expectations_in_background()
     started = time.perf_counter()
     summary.stage = "extract, transform, validate and stage batches"
     with (

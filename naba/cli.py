@@ -7,11 +7,9 @@ from __future__ import annotations
 
 import argparse
 import atexit
-import importlib
 import json
 import os
 import sys
-import threading
 from pathlib import Path
 
 from naba import prefect_api
@@ -114,7 +112,7 @@ def _run_with_api(
 ) -> int:
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    from flows.etl import BlockingValidationError, RunFailed, nightly_etl
+    from flows.etl import BlockingValidationError, RunFailed, import_expectations_in_background, nightly_etl
     from transforms.sources import SourceNotFound, list_source_files
     from warehouse.store import WarehouseBusy, WriterLock
 
@@ -128,9 +126,8 @@ def _run_with_api(
         list_source_files(args.sources or settings.sources)
         with WriterLock(warehouse, args.wait):
             pass
-        # Great Expectations takes seconds of CPU to import and the flow needs it at its first
-        # validation: imported now, it uses the time this process would spend waiting for the API.
-        threading.Thread(target=importlib.import_module, args=("expectations.gate",), daemon=True).start()
+        # Imported now, Great Expectations uses the time this process would spend waiting for the API.
+        import_expectations_in_background()
         if api is not None:
             api.wait_ready()
         with temporary_settings(updates={PREFECT_API_URL: api.url} if api is not None else {}):
