@@ -309,7 +309,7 @@ def load_lexicons(
     return Lexicons(
         speech_cues=speech_cues,
         speech_pattern=_word_pattern(cue_forms, SPEECH_PROCLITICS),
-        impersonal_pattern=_word_pattern(speech["impersonal"], "وف"),
+        impersonal_pattern=_word_pattern(speech["impersonal"], SPEECH_PROCLITICS),
         boilerplate_pattern=re.compile(rf"^\W{{0,3}}(?:{boilerplate})", re.IGNORECASE),
         documents=frozenset(speech["document"]),
         quote_nouns=frozenset(speech["quote_noun"]),
