@@ -441,6 +441,14 @@ _DATELINE_CONTEXT_WORDS = 3
 _HEADLINE_CHARS = 160
 _WORD = re.compile(r"[^\W\d_]+")
 _YEAR_DIGITS = re.compile(r"\d{4}")
+# Four digits with only characters that folding drops between them: what a four-digit run of a
+# folded text comes from (folding maps digits to digits and makes none). Checked on the unfolded head
+# first, since most heads hold no year at all and folding them costs more than this scan.
+_YEAR_BEFORE_FOLDING = re.compile(
+    r"\d(?:["
+    + "".join(re.escape(chr(cp)) for cp, folded in sorted(FOLD_TABLE.items()) if not folded)
+    + r"]*\d){3}"
+)
 
 
 def find_dateline(
@@ -452,7 +460,7 @@ def find_dateline(
     A date inside a sentence ("عقد الاجتماع في 10 اغسطس 2015 في جدة") is an event, not a dateline."""
     # Read a little past the limit so that a date starting before it is not cut in half.
     head = text[: max_chars + 120]
-    if not _YEAR_DIGITS.search(fold(head)):
+    if not _YEAR_BEFORE_FOLDING.search(head) or not _YEAR_DIGITS.search(fold(head)):
         # A dateline is an absolute date, and every absolute date has a four-digit year: most heads
         # of articles have none, and are spared the full scan.
         return None

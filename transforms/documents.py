@@ -9,21 +9,35 @@ import polars as pl
 from transforms import dates
 from transforms.schema import DOCUMENTS, RAW_DOCUMENTS, conform
 
+# The characters Python's str.strip() removes (tests check the list): the headline is trimmed by polars,
+# and the stored text, hence the document id, must not depend on whose idea of whitespace is used.
+WHITESPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+
 
 def content_hash(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+    return content_hash_of_bytes(text.encode("utf-8"))
 
 
-def _stored_text(title: str | None, text: str, content_format: str) -> str:
+def content_hash_of_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:32]
+
+
+def stored_text() -> pl.Expr:
     """The text offsets index into. A .txt file's text already holds its headline line; for JSON Lines
     and HTML the headline is kept separately by the source, and headlines carry statements
-    ("لافروف: ...") and calls, so we put it first, as the article shows it."""
-    if content_format == "txt" or not title or not title.strip():
-        return text
-    title = title.strip()
-    if text.lstrip().startswith(title):
-        return text
-    return f"{title}\n\n{text}"
+    ("لافروف: ...") and calls, so we put it first, as the article shows it (unless the text already
+    starts with it)."""
+    title = pl.col("title").str.strip_chars(WHITESPACE)
+    text = pl.col("text")
+    headline_first = (
+        pl.col("content_format").ne_missing("txt")
+        & (title.str.len_chars() > 0)
+        & ~text.str.strip_chars_start(WHITESPACE).str.starts_with(title)
+    ).fill_null(False)
+    return pl.when(headline_first).then(pl.concat_str([title, pl.lit("\n\n"), text])).otherwise(text)
 
 
 def prepare_documents(raw: pl.DataFrame) -> pl.DataFrame:
@@ -33,17 +47,17 @@ def prepare_documents(raw: pl.DataFrame) -> pl.DataFrame:
     so that every source is recorded; the loader keeps one document per `doc_id`.
     """
     raw = conform(raw, RAW_DOCUMENTS)
-    texts = [
-        _stored_text(title, text, content_format)
-        for title, text, content_format in raw.select("title", "text", "content_format").iter_rows()
-    ]
+    # The text stays in polars: hashing reads its UTF-8 bytes, and only the few documents without a
+    # usable metadata date bring their text to Python, to look for a dateline.
+    texts = raw.select(stored_text().alias("text")).to_series()
+    hashes = [content_hash_of_bytes(data) for data in texts.cast(pl.Binary).to_list()]
+    metadata_days = [dates.parse_metadata_date(value) for value in raw["published_at"].to_list()]
     published = [
-        dates.publication_date(published_at, text)
-        for published_at, text in zip(raw["published_at"].to_list(), texts, strict=True)
+        (day, "metadata") if day is not None else dates.publication_date(None, texts[index])
+        for index, day in enumerate(metadata_days)
     ]
-    hashes = [content_hash(text) for text in texts]
     documents = raw.with_columns(
-        pl.Series("text", texts, dtype=pl.String),
+        texts,
         pl.Series("doc_id", hashes, dtype=pl.String),
         pl.Series("content_hash", hashes, dtype=pl.String),
         pl.Series("published_date", [day for day, _ in published], dtype=pl.Date),
