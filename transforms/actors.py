@@ -129,7 +129,6 @@ _VIEW_EXTRA_TABLE: dict[str, str] = {
 _VIEW_EXTRA = re.compile("[" + "".join(re.escape(char) for char in sorted(_VIEW_EXTRA_TABLE)) + "]")
 
 
-_TOKEN = re.compile(r"\w+|[^\w\s]")
 _TOKEN_SPLIT = re.compile(r"(\w+|[^\w\s])")
 _IMPERFECT = re.compile(r"س?[يتن]\w{2,4}")
 _IMPERFECT_PLURAL = re.compile(r"س?[يت]\w{2,5}(?:ون|ان|وا)")
