@@ -142,19 +142,12 @@ def _now() -> object:
 
 @task(name="transform-batch", cache_policy=NO_CACHE)
 def transform_batch(
-    batches: list[pl.DataFrame],
-    reference_dir: Path,
-    cameltools_data: Path | None,
-    pool: Executor | None = None,
-) -> list[dict]:
-    """Extract actors, mentions, statements and calls from batches of documents (pure): on the local
-    process pool in parallel when there is one, else one after another where the task runs."""
+    documents: pl.DataFrame, reference_dir: Path, cameltools_data: Path | None, pool: Executor | None = None
+) -> dict:
+    """Extract actors, mentions, statements and calls from one batch of documents (pure, parallel)."""
     if pool is None:
-        return [extract_in_process(documents, reference_dir, cameltools_data) for documents in batches]
-    futures = [
-        pool.submit(extract_in_process, documents, reference_dir, cameltools_data) for documents in batches
-    ]
-    return [future.result() for future in futures]
+        return extract_in_process(documents, reference_dir, cameltools_data)
+    return pool.submit(extract_in_process, documents, reference_dir, cameltools_data).result()
 
 
 @task(name="validate-batch", cache_policy=NO_CACHE)
@@ -383,6 +376,7 @@ def _run(
     ):
         pending: deque = deque()
         done: list[tuple[pl.DataFrame, dict[str, pl.DataFrame]]] = []
+        window = runners.batches_in_flight(workers)
         batch_index = 0
         validation_index = 0
 
@@ -414,17 +408,14 @@ def _run(
             validation_index += 1
 
         def collect_oldest() -> None:
-            first_index, group, future = pending.popleft()
-            for index, (documents, facts) in enumerate(
-                zip(group, future.result(raise_on_failure=True), strict=True), start=first_index
-            ):
-                done.append((documents, facts))
-                progress.advance(
-                    documents.height,
-                    f"batch {index}: " + ", ".join(f"{k} {v.height}" for k, v in facts.items()),
-                )
-                if sum(d.height for d, _ in done) >= settings.validate_batch_size:
-                    validate_and_stage()
+            index, documents, future = pending.popleft()
+            facts = future.result(raise_on_failure=True)
+            done.append((documents, facts))
+            progress.advance(
+                documents.height, f"batch {index}: " + ", ".join(f"{k} {v.height}" for k, v in facts.items())
+            )
+            if sum(d.height for d, _ in done) >= settings.validate_batch_size:
+                validate_and_stage()
 
         source_batches = source_readers.iter_source_batches(
             source_paths, read_batch_size(batch_size, workers)
@@ -443,20 +434,20 @@ def _run(
                 f"{batch_counts['rejected']} rejected",
             )
             size = transform_batch_size(new_documents.height, batch_size, workers)
-            batches = [new_documents.slice(offset, size) for offset in range(0, new_documents.height, size)]
-            for group in placement.task_groups(batches):
+            for offset in range(0, new_documents.height, size):
+                documents = new_documents.slice(offset, size)
                 parameters = {
-                    "batches": group,
+                    "documents": documents,
                     "reference_dir": settings.reference_dir,
                     "cameltools_data": settings.cameltools_data,
                 }
                 if placement.process_pool is not None:
                     parameters["pool"] = placement.process_pool
                 future = placement.task_runner.submit(transform_batch, parameters=parameters)
-                pending.append((batch_index, group, future))
-                batch_index += len(group)
+                pending.append((batch_index, documents, future))
+                batch_index += 1
                 # A bounded window of submitted batches keeps memory bounded whatever the corpus size.
-                while len(pending) >= placement.tasks_in_flight:
+                while len(pending) >= window:
                     collect_oldest()
         progress.set_total(counts["new"])
         while pending:

@@ -26,7 +26,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import polars as pl
 from prefect import get_run_logger
 from prefect.context import FlowRunContext
 from prefect.settings import PREFECT_API_URL, temporary_settings
@@ -41,25 +40,10 @@ def batches_in_flight(workers: int) -> int:
     return max(2, 2 * workers)
 
 
-# With the local pool, one transform task carries all the batches of one read (each runs in the pool);
-# two such tasks in flight: the one being collected, and the next, whose batches wait in the pool.
-POOL_TASKS_IN_FLIGHT = 2
-
-
 @dataclass
 class TransformPlacement:
     task_runner: TaskRunner
     process_pool: Executor | None  # None: the task itself runs the extraction where it runs
-    tasks_in_flight: int  # transform tasks submitted and not yet collected
-
-    def task_groups(self, batches: list[pl.DataFrame]) -> list[list[pl.DataFrame]]:
-        """The batches each transform task carries. With the local pool, one task for all of them:
-        a Prefect task run costs the API ~35 ms of CPU, which the pool does not need to spread the
-        batches over both cores. Elsewhere (Dask, or in this process) one task per batch, so that
-        the engine places each batch."""
-        if self.process_pool is not None:
-            return [batches] if batches else []
-        return [[documents] for documents in batches]
 
 
 @contextmanager
@@ -72,7 +56,7 @@ def transform_placement(
         from prefect_dask import DaskTaskRunner
 
         with _workers_report_to_flow_api(dask_address), DaskTaskRunner(address=dask_address) as runner:
-            yield TransformPlacement(runner, None, batches_in_flight(workers))
+            yield TransformPlacement(runner, None)
         return
     pool = (
         ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
@@ -82,15 +66,13 @@ def transform_placement(
     if pool is not None and warm_up is not None:
         for _ in range(workers):
             pool.submit(resources.warm_up, *warm_up)
-    # With a pool, the transform tasks in flight each have a thread (they only wait on the pool), so
-    # the pool holds the next batches before a worker is free, instead of getting them after Prefect
-    # has finished one task and started the next.
-    threads = POOL_TASKS_IN_FLIGHT if pool is not None else 1
+    # With a pool, every batch in flight has its own task thread (each only waits on the pool), so the
+    # pool holds the next batch before a worker is free, instead of getting it after Prefect has
+    # finished one task and started the next (API calls and state changes, per batch and worker).
+    threads = batches_in_flight(workers) if pool is not None else 1
     try:
         with ThreadPoolTaskRunner(max_workers=threads) as runner:
-            yield TransformPlacement(
-                runner, pool, POOL_TASKS_IN_FLIGHT if pool is not None else batches_in_flight(workers)
-            )
+            yield TransformPlacement(runner, pool)
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
