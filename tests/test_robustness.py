@@ -109,9 +109,17 @@ def test_second_writer_and_readers_get_a_clear_busy_message(seed_warehouse, tmp_
     first = start_naba("run", "--source", str(source), "--warehouse", str(warehouse), "--batch-size", "40")
     try:
         wait_for_writer(warehouse)
-        second = run_naba("run", "--source", str(SEEDS), "--warehouse", str(warehouse))
-        query = run_naba("query", "select count(*) from analytics.documents", "--warehouse", str(warehouse))
-        assert first.poll() is None, "the first run ended before the concurrent commands were tried"
+        # Paused where it is, the run keeps the warehouse while the other commands try it, however fast
+        # this machine runs it (a run of 1,200 short articles can end before two commands start up).
+        os.killpg(first.pid, signal.SIGSTOP)
+        try:
+            second = run_naba("run", "--source", str(SEEDS), "--warehouse", str(warehouse))
+            query = run_naba(
+                "query", "select count(*) from analytics.documents", "--warehouse", str(warehouse)
+            )
+            assert first.poll() is None, "the first run ended before the concurrent commands were tried"
+        finally:
+            os.killpg(first.pid, signal.SIGCONT)
     finally:
         output, _ = first.communicate(timeout=600)
     assert second.returncode == 3, second.stderr
