@@ -160,8 +160,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> None:
         ).fetchall()
         if table in _UNKEYED_TABLES
     ]
-    con.execute("begin")
-    try:
+    with transaction(con):
         for table in keyed:
             con.execute(f"alter table core.{table} rename to {table}_keyed")  # table: our constant
         for script in _sql_files(""):
@@ -171,6 +170,14 @@ def migrate(con: duckdb.DuckDBPyConnection) -> None:
             con.execute(f"drop table core.{table}_keyed")
         for script in _sql_files("analytics"):
             con.execute(script)
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Everything executed inside commits together, or is rolled back (also on Ctrl-C) and re-raised."""
+    con.execute("begin")
+    try:
+        yield
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
@@ -269,8 +276,7 @@ def publish(
     if memory_limit:
         con.execute(f"set memory_limit = '{memory_limit.replace(chr(39), '')}'")
     staging.create_views(con)
-    con.execute("begin")
-    try:
+    with transaction(con):
         con.execute(read_sql("dml/publish.sql"))
         assignments = ", ".join(f"{column} = ?" for column in stats)
         con.execute(
@@ -278,10 +284,6 @@ def publish(
             " where run_id = ?",
             [*stats.values(), run_id],
         )
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
 
 
 def record_validation_results(con: duckdb.DuckDBPyConnection, results: pl.DataFrame) -> None:
