@@ -2,13 +2,16 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha256sum | cut -c1-12)
+# setup.py and the C source too: an editable install compiles transforms/_native.c once, so a change to it
+# needs the install again.
+BUILD_INPUTS := requirements.lock pyproject.toml setup.py transforms/_native.c
+STAMP := $(VENV)/.installed-$(shell cat $(BUILD_INPUTS) | sha256sum | cut -c1-12)
 
 CHROMIUM := /usr/bin/chromium
 
 .PHONY: install run test lint clean chromium
 
-$(STAMP): requirements.lock pyproject.toml
+$(STAMP): $(BUILD_INPUTS)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip==26.3"
 	$(BIN)/python -m pip install --quiet -r requirements.lock
@@ -36,4 +39,4 @@ lint: install
 	$(BIN)/ruff format --check .
 
 clean:
-	rm -rf $(VENV) warehouse/naba.duckdb warehouse/naba.duckdb.wal warehouse/naba.duckdb.lock warehouse/data_docs
+	rm -rf $(VENV) build transforms/*.so warehouse/naba.duckdb warehouse/naba.duckdb.wal warehouse/naba.duckdb.lock warehouse/data_docs

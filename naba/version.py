@@ -19,7 +19,7 @@ def _digest_files(digest: hashlib._Hash, files: list[Path], root: Path) -> None:
 
 def pipeline_version(reference_dir: Path) -> str:
     digest = hashlib.sha256()
-    _digest_files(digest, [p for p in _TRANSFORMS.glob("*.py")], _TRANSFORMS)
+    _digest_files(digest, [*_TRANSFORMS.glob("*.py"), *_TRANSFORMS.glob("*.c")], _TRANSFORMS)
     reference_dir = Path(reference_dir)
     _digest_files(digest, [p for p in reference_dir.rglob("*") if p.is_file()], reference_dir)
     return f"{__version__}+{digest.hexdigest()[:12]}"

@@ -215,13 +215,18 @@ def view_from_folded(folded: str, origin: list[int]) -> tuple[str, list[int]]:
     return _collapse_blank_runs(folded, origin)
 
 
-def token_spans(text: str) -> tuple[list[int], list[int], list[str]]:
-    """Token starts, ends and words of `text` (words and single punctuation marks), computed in C:
-    splitting on the token pattern alternates gaps and tokens, and running sums of their lengths
-    are the offsets."""
+def python_token_spans(text: str) -> tuple[list[int], list[int], list[str]]:
+    """Token starts, ends and words of `text` (words and single punctuation marks): splitting on the
+    token pattern alternates gaps and tokens, and running sums of their lengths are the offsets."""
     parts = _TOKEN_SPLIT.split(text)
     offsets = list(accumulate(map(len, parts)))
     return offsets[0:-1:2], offsets[1::2], parts[1::2]
+
+
+try:  # the same function in C (transforms/_native.c), 2-3x faster; built by the install when it can be
+    from transforms._native import token_spans
+except ImportError:  # no C compiler where naba was installed: the same tokens, more slowly
+    token_spans = python_token_spans
 
 
 def _indices_of(items: list[str], value: str) -> list[int]:
