@@ -1,24 +1,26 @@
-"""The C tokeniser (transforms/_native.c) gives exactly what its Python definition gives."""
+"""The C text loops (transforms/_native.c) give exactly what their Python definitions give: the
+tokeniser, folding with offsets and the matching view."""
 
 from __future__ import annotations
 
+import pickle
 import shutil
 import sys
 import sysconfig
+from pathlib import Path
 
+import ahocorasick
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from transforms import actors
-from transforms.actors import python_token_spans
-from transforms.arabic import fold
+from transforms.actors import python_token_spans, python_view_from_folded, view_from_folded
+from transforms.arabic import FOLD_TABLE, char_map, fold, fold_with_offsets, python_fold_with_offsets
+from transforms.native import native
+from transforms.reference import load_reference
 
-try:
-    from transforms import _native as native
-except ImportError:  # not built here: only the last test has something to say
-    native = None
-
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 needs_native = pytest.mark.skipif(native is None, reason="transforms/_native.c was not built here")
 
 # Every kind of character the two class tests tell apart: Arabic letters, marks and digits, Latin,
@@ -40,7 +42,7 @@ def test_every_character_alone_and_in_runs() -> None:
     assert native.token_spans(every) == python_token_spans(every)
     spaced = " ".join(every[i : i + 3] for i in range(0, len(every), 3))
     assert native.token_spans(spaced) == python_token_spans(spaced)
-    for char in every[:: 97]:
+    for char in every[::97]:
         assert native.token_spans(char) == python_token_spans(char)
 
 
@@ -78,9 +80,104 @@ def test_rejects_what_is_not_a_string() -> None:
         native.token_spans(b"bytes")
 
 
+@needs_native
+def test_folding_with_offsets_every_character() -> None:
+    every = "".join(chr(cp) for cp in range(sys.maxunicode + 1))  # lone surrogates too
+    folded = fold_with_offsets(every)
+    assert folded == python_fold_with_offsets(every)
+    assert folded.folded == every.translate(FOLD_TABLE)
+    view = view_from_folded(folded.folded, folded.origin)
+    assert view == python_view_from_folded(folded.folded, folded.origin)
+
+
+@needs_native
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from(_ALPHABET + "\u201c\u201d\ufefb\ufdf2\x00  \n\n"), max_size=80))
+def test_folding_and_the_view_of_random_texts(text: str) -> None:
+    folded = fold_with_offsets(text)
+    assert folded == python_fold_with_offsets(text)
+    assert view_from_folded(folded.folded, folded.origin) == python_view_from_folded(
+        folded.folded, folded.origin
+    )
+
+
+@needs_native
+def test_translate_with_offsets_expands_drops_and_maps_astral_characters() -> None:
+    table = {ord("a"): "xy", ord("b"): None, 0x1F600: ":)", 0: "0", ord("c"): "\0"}
+    text = "abc\x00😀d"
+    assert native.translate_with_offsets(text, *char_map(table), None) == (
+        text.translate(table),
+        [0, 0, 2, 3, 4, 4, 5],
+    )
+    # With an origin, offsets are those of the text the origin points into.
+    assert native.translate_with_offsets("ab", *char_map(table), [10, 20]) == ("xy", [10, 10])
+    with pytest.raises(ValueError, match="origin"):
+        native.translate_with_offsets("ab", *char_map(table), [10])
+
+
+@needs_native
+def test_collapse_blanks_keeps_single_blanks_and_the_first_blank_of_a_run() -> None:
+    assert native.collapse_blanks("a \t b\tc \n\u3000d", None) == ("a b\tc\nd", [0, 1, 4, 5, 6, 7, 10])
+    assert native.collapse_blanks("  ", [5, 9]) == (" ", [5])
+
+
 def test_the_extraction_uses_the_c_tokeniser_where_it_could_be_built() -> None:
     compiler = (sysconfig.get_config_var("CC") or "cc").split()[0]
     if shutil.which(compiler) is None:
         pytest.skip(f"no C compiler ({compiler}) here: the extraction uses the Python definition")
     assert native is not None, "transforms/_native.c did not build: run `make install` and read its output"
     assert actors.token_spans is native.token_spans
+
+
+def _pyahocorasick(keys: list[str], values: list[object]) -> ahocorasick.Automaton:
+    automaton = ahocorasick.Automaton()
+    for key, value in zip(keys, values, strict=True):
+        if key:
+            automaton.add_word(key, value)
+    automaton.make_automaton()
+    return automaton
+
+
+@needs_native
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.text(alphabet="ابتاال 😀x", min_size=0, max_size=5), max_size=12),
+    st.text(alphabet="ابتاال 😀xy", max_size=60),
+)
+def test_automaton_reports_what_pyahocorasick_reports_in_its_order(keys: list[str], text: str) -> None:
+    values = [(index, key) for index, key in enumerate(keys)]  # a repeated key: the last value wins
+    if not any(keys):
+        return  # pyahocorasick cannot make an automaton without keys
+    assert native.Automaton(keys, values).scan(text) == list(_pyahocorasick(keys, values).iter(text))
+
+
+@needs_native
+def test_automaton_of_the_dictionary_on_the_seed_articles() -> None:
+    resolver = actors.ActorResolver(load_reference(SEEDS / "reference"))
+    automaton = resolver._phrases
+    assert isinstance(automaton, native.Automaton) and len(automaton) > 1000
+    keys = automaton.__reduce__()[1][0]
+    values = automaton.__reduce__()[1][1]
+    reference = _pyahocorasick(keys, values)
+    for path in sorted((SEEDS / "articles").glob("*.txt")):
+        view = actors.matching_view(path.read_text(encoding="utf-8"))[0]
+        found = automaton.scan(view)
+        assert found and found == list(reference.iter(view))
+
+
+@needs_native
+def test_automaton_pickles_and_checks_its_arguments() -> None:
+    automaton = native.Automaton(["وزير", "وزير الخارجية"], ["minister", "foreign minister"])
+    copy = pickle.loads(pickle.dumps(automaton))
+    assert (
+        copy.scan("قال وزير الخارجية")
+        == automaton.scan("قال وزير الخارجية")
+        == [
+            (7, "minister"),
+            (16, "foreign minister"),
+        ]
+    )
+    with pytest.raises(ValueError, match="differ in length"):
+        native.Automaton(["a"], [])
+    with pytest.raises(TypeError, match="keys must be str"):
+        native.Automaton([b"a"], [1])

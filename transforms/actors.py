@@ -37,9 +37,18 @@ from typing import Any
 import ahocorasick
 import polars as pl
 
-from transforms.arabic import FOLD_TABLE, FoldedText, display_form, fold, split_sentences, table_substitution
+from transforms.arabic import (
+    FOLD_TABLE,
+    FoldedText,
+    char_map,
+    display_form,
+    fold,
+    split_sentences,
+    table_substitution,
+)
 from transforms.arabic import transliterate as _transliterate
 from transforms.memo import WordMemo
+from transforms.native import native
 from transforms.reference import Actor, ReferenceData, RoleSpan, Title
 from transforms.schema import ACTORS, conform
 
@@ -127,6 +136,11 @@ _VIEW_EXTRA_TABLE: dict[str, str] = {
     if (FOLD_TABLE.get(cp, chr(cp)) or "") != (mapped or "") and FOLD_TABLE.get(cp, chr(cp)) == chr(cp)
 }
 _VIEW_EXTRA = re.compile("[" + "".join(re.escape(char) for char in sorted(_VIEW_EXTRA_TABLE)) + "]")
+_VIEW_EXTRA_MAP = (
+    char_map({ord(char): mapped for char, mapped in _VIEW_EXTRA_TABLE.items()})
+    if native is not None
+    else None
+)
 
 
 _TOKEN_SPLIT = re.compile(r"(\w+|[^\w\s])")
@@ -197,6 +211,15 @@ def view_from_folded(folded: str, origin: list[int]) -> tuple[str, list[int]]:
     """`matching_view` of a text from its fold (`transforms.arabic.fold_with_offsets`): the view is
     the fold with quotes dropped, tabs and line breaks unified and blank runs made one, so a
     document folded once for statements need not be folded again for actors."""
+    if native is None:
+        return python_view_from_folded(folded, origin)
+    if _VIEW_EXTRA.search(folded):
+        folded, origin = native.translate_with_offsets(folded, *_VIEW_EXTRA_MAP, origin)
+    return native.collapse_blanks(folded, origin)
+
+
+def python_view_from_folded(folded: str, origin: list[int]) -> tuple[str, list[int]]:
+    """`view_from_folded` in Python: the definition, and what runs where the C module is not built."""
     if _VIEW_EXTRA.search(folded):
         pieces, kept = [], []
         position = 0
@@ -223,10 +246,8 @@ def python_token_spans(text: str) -> tuple[list[int], list[int], list[str]]:
     return offsets[0:-1:2], offsets[1::2], parts[1::2]
 
 
-try:  # the same function in C (transforms/_native.c), 2-3x faster; built by the install when it can be
-    from transforms._native import token_spans
-except ImportError:  # no C compiler where naba was installed: the same tokens, more slowly
-    token_spans = python_token_spans
+# The same function in C (transforms/_native.c), built by the install where a C compiler is.
+token_spans = native.token_spans if native is not None else python_token_spans
 
 
 def _indices_of(items: list[str], value: str) -> list[int]:
@@ -493,14 +514,17 @@ class ActorResolver:
         automaton.make_automaton()
         return automaton
 
-    def _phrase_automaton(self, title_automaton: ahocorasick.Automaton) -> ahocorasick.Automaton:
+    def _phrase_automaton(self, title_automaton: ahocorasick.Automaton) -> Any:
         """The dictionary's and the titles' keys in one automaton, so that a document is scanned
-        once for both: each key holds (dictionary entry or None, title entry or None)."""
+        once for both: each key holds (dictionary entry or None, title entry or None). The C
+        automaton where it is built (`_scan` reads what either reports, in the same order)."""
         entries: dict[str, list[_Entry | None]] = {}
         for slot, automaton in enumerate((self._dictionary, title_automaton)):
             for key, entry in automaton.items():
                 if entry[2] >= 0:
                     entries.setdefault(key, [None, None])[slot] = entry
+        if native is not None:
+            return native.Automaton(list(entries), [tuple(value) for value in entries.values()])
         phrases = ahocorasick.Automaton()
         for key, (dictionary_entry, title_entry) in entries.items():
             phrases.add_word(key, (dictionary_entry, title_entry))
@@ -686,7 +710,8 @@ class ActorResolver:
         """Dictionary and title keys found in the view, each as (index of its last character, entry),
         in the order the automaton reports them."""
         dictionary_hits, title_hits = [], []
-        for last, (dictionary_entry, title_entry) in self._phrases.iter(view):
+        phrases = self._phrases
+        for last, (dictionary_entry, title_entry) in phrases.scan(view) if native else phrases.iter(view):
             if dictionary_entry is not None:
                 dictionary_hits.append((last, dictionary_entry))
             if title_entry is not None:

@@ -50,6 +50,8 @@ from camel_tools.utils.normalize import (
     normalize_unicode,
 )
 
+from transforms.native import native
+
 TATWEEL = "\u0640"
 # Bidi marks/embeddings/isolates, zero-width characters, BOM, soft hyphen: invisible in print,
 # frequent in scraped news, and they break naive matching.
@@ -178,8 +180,36 @@ def index_list(start: int, end: int) -> list[int]:
     return _POSITIONS[start:end]
 
 
+def char_map(table: dict[int, str | None]) -> tuple[str, dict[int, str]]:
+    """A translate table as `native.translate_with_offsets` takes it: a str with what each code point
+    below 65,536 becomes (NUL: see the dict), and a dict for code points dropped (""), expanded to
+    several characters, mapped to NUL or above 65,535."""
+    single = [chr(cp) for cp in range(65536)]
+    special: dict[int, str] = {}
+    for cp, mapped in table.items():
+        if cp < 65536 and mapped is not None and len(mapped) == 1 and mapped != "\0":
+            single[cp] = mapped
+        else:
+            if cp < 65536:
+                single[cp] = "\0"
+            special[cp] = mapped or ""
+    if single[0] == "\0" and 0 not in special:
+        special[0] = "\0"  # NUL left as it is: its NUL entry must still find something
+    return "".join(single), special
+
+
+_FOLD_MAP = char_map(FOLD_TABLE) if native is not None else None
+
+
 def fold_with_offsets(text: str) -> FoldedText:
     """Fold `text` and keep, for every folded character, the index of its original character."""
+    if _FOLD_MAP is not None:
+        return FoldedText(text, *native.translate_with_offsets(text, *_FOLD_MAP, None))
+    return python_fold_with_offsets(text)
+
+
+def python_fold_with_offsets(text: str) -> FoldedText:
+    """`fold_with_offsets` in Python: the definition, and what runs where the C module is not built."""
     origin: list[int] = []
     copied_up_to = 0
     # Runs between reshaping characters map one-to-one, so they are copied as ranges.
