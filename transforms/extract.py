@@ -101,7 +101,8 @@ def _frame(rows: list[dict], table: str) -> pl.DataFrame:
     schema = FACT_TABLES[table]
     if not rows:
         return empty_frame(schema)
-    return pl.DataFrame(rows, schema=schema)
+    # Column by column: polars builds a frame from lists faster than from row dicts.
+    return pl.DataFrame({column: [row[column] for row in rows] for column in schema}, schema=schema)
 
 
 def _extract_document(
