@@ -181,3 +181,18 @@ def test_automaton_pickles_and_checks_its_arguments() -> None:
         native.Automaton(["a"], [])
     with pytest.raises(TypeError, match="keys must be str"):
         native.Automaton([b"a"], [1])
+
+
+@needs_native
+def test_texts_longer_than_the_shared_positions() -> None:
+    # Offsets past the shared int objects (2**18) are new ints: the same values.
+    text = "قال  الوزير، «نعم» وزير الخارجية\n" * 12_000
+    assert len(text) > 2**18
+    assert native.token_spans(text) == python_token_spans(text)
+    folded = fold_with_offsets(text)
+    assert folded == python_fold_with_offsets(text)
+    assert view_from_folded(folded.folded, folded.origin) == python_view_from_folded(
+        folded.folded, folded.origin
+    )
+    automaton = native.Automaton(["وزير"], ["minister"])
+    assert automaton.scan(text)[-1] == (len(text) - 11, "minister")

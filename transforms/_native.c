@@ -1,6 +1,6 @@
 /* Hot text loops of the extraction, in C. Optional: every function here has a Python definition that
- * gives the same result (transforms/actors.py), used when this module is not built. The tests check
- * that both agree (tests/test_native.py).
+ * gives the same result (transforms/actors.py and transforms/arabic.py; transforms/native.py picks),
+ * used where this module is not built. tests/test_native.py checks that both agree.
  *
  * Character classes are CPython's own, the ones `re` uses for a str pattern: a word character is
  * Py_UNICODE_ISALNUM or '_' (`\w`), a blank is Py_UNICODE_ISSPACE (`\s`).
@@ -35,18 +35,21 @@ is_blank(Py_UCS4 ch)
     return ch < 65536 ? bmp_classes[ch] & BLANK_CHAR : Py_UNICODE_ISSPACE(ch);
 }
 
-/* Shared int objects for positions 0, 1, 2, ...: token offsets are mostly above the 256 small ints
- * CPython keeps, and allocating two new ints per token was a third of the tokeniser's time. */
+/* Shared int objects for positions 0, 1, 2, ... up to a bound: token offsets are mostly above the 256
+ * small ints CPython keeps, and allocating two new ints per token was a quarter of the tokeniser's
+ * time. Positions past the bound (texts longer than news articles) get new ints. */
+#define HELD_POSITIONS_MAX (1 << 18)
 static PyObject **positions = NULL;
 static Py_ssize_t positions_held = 0;
 
 static int
 hold_positions(Py_ssize_t count)
 {
+    count = Py_MIN(count, HELD_POSITIONS_MAX);
     if (count <= positions_held) {
         return 0;
     }
-    Py_ssize_t wanted = Py_MAX(count, Py_MAX(2 * positions_held, 65536));
+    Py_ssize_t wanted = Py_MIN(Py_MAX(count, Py_MAX(2 * positions_held, 65536)), HELD_POSITIONS_MAX);
     PyObject **grown = PyMem_Realloc(positions, (size_t)wanted * sizeof(PyObject *));
     if (grown == NULL) {
         PyErr_NoMemory();
@@ -64,10 +67,11 @@ hold_positions(Py_ssize_t count)
     return 0;
 }
 
+/* A new reference to the int `value` (NULL with an exception if one cannot be made). */
 static inline PyObject *
 position(Py_ssize_t value)
 {
-    return Py_NewRef(positions[value]);
+    return value < positions_held ? Py_NewRef(positions[value]) : PyLong_FromSsize_t(value);
 }
 
 /* Recently made words, by a hash of their characters: news repeats its words, and a word returned
@@ -237,8 +241,13 @@ output_result(Output *output, PyObject *origin_in)
     }
     for (Py_ssize_t index = 0; index < output->length; index++) {
         Py_ssize_t source = output->sources[index];
-        PyList_SET_ITEM(origin, index,
-                        origin_in != NULL ? Py_NewRef(PyList_GET_ITEM(origin_in, source)) : position(source));
+        PyObject *item = origin_in != NULL ? Py_NewRef(PyList_GET_ITEM(origin_in, source)) : position(source);
+        if (item == NULL) {
+            Py_DECREF(origin);  /* the entries not set yet are NULL, which the list's deallocation skips */
+            Py_DECREF(text);
+            return NULL;
+        }
+        PyList_SET_ITEM(origin, index, item);
     }
     PyObject *result = PyTuple_Pack(2, text, origin);
     Py_DECREF(text);
@@ -704,7 +713,10 @@ automaton_scan(Automaton *self, PyObject *text)
         Py_ssize_t cls = automaton_class(self, PyUnicode_READ(kind, data, index));
         state = self->delta[state * self->classes + cls];
         for (Py_ssize_t at = self->output_start[state]; at < self->output_start[state + 1]; at++) {
-            PyObject *hit = PyTuple_Pack(2, positions[index], PyList_GET_ITEM(self->values, self->outputs[at]));
+            PyObject *last = position(index);
+            PyObject *hit = last != NULL ? PyTuple_Pack(2, last, PyList_GET_ITEM(self->values, self->outputs[at]))
+                                         : NULL;
+            Py_XDECREF(last);
             if (append_new(found, hit) < 0) {
                 Py_DECREF(found);
                 return NULL;
