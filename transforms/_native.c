@@ -120,6 +120,26 @@ append_new(PyObject *list, PyObject *item)
     return failed;
 }
 
+/* A str argument's characters; -1 with a TypeError naming `function` when it is not a str. */
+typedef struct {
+    Py_ssize_t length;
+    int kind;
+    const void *data;
+} Text;
+
+static int
+text_of(PyObject *object, const char *function, Text *text)
+{
+    if (!PyUnicode_Check(object)) {
+        PyErr_Format(PyExc_TypeError, "%s() expects str, not %.100s", function, Py_TYPE(object)->tp_name);
+        return -1;
+    }
+    text->length = PyUnicode_GET_LENGTH(object);
+    text->kind = PyUnicode_KIND(object);
+    text->data = PyUnicode_DATA(object);
+    return 0;
+}
+
 PyDoc_STRVAR(token_spans_doc,
 "token_spans(text, /)\n--\n\n"
 "Token starts, ends and words of `text`: runs of word characters, and every other character that\n"
@@ -128,16 +148,13 @@ PyDoc_STRVAR(token_spans_doc,
 static PyObject *
 token_spans(PyObject *module, PyObject *text)
 {
-    if (!PyUnicode_Check(text)) {
-        PyErr_Format(PyExc_TypeError, "token_spans() expects str, not %.100s", Py_TYPE(text)->tp_name);
+    Text t;
+    if (text_of(text, "token_spans", &t) < 0 || hold_positions(t.length + 1) < 0) {
         return NULL;
     }
-    const Py_ssize_t length = PyUnicode_GET_LENGTH(text);
-    const int kind = PyUnicode_KIND(text);
-    const void *data = PyUnicode_DATA(text);
-    if (hold_positions(length + 1) < 0) {
-        return NULL;
-    }
+    const Py_ssize_t length = t.length;
+    const int kind = t.kind;
+    const void *data = t.data;
     PyObject *starts = PyList_New(0);
     PyObject *ends = PyList_New(0);
     PyObject *words = PyList_New(0);
@@ -255,6 +272,16 @@ output_result(Output *output, PyObject *origin_in)
     return result;
 }
 
+/* What a function that filled `output` returns: its (text, origin), or NULL if it failed; the buffer
+ * is freed either way. */
+static PyObject *
+output_finish(Output *output, PyObject *origin_in, int failed)
+{
+    PyObject *result = failed ? NULL : output_result(output, origin_in);
+    output_free(output);
+    return result;
+}
+
 /* The origin list given with a text: None, or a list at least as long as the text. */
 static int
 parse_origin(PyObject *origin, Py_ssize_t length, PyObject **origin_in)
@@ -278,6 +305,52 @@ PyDoc_STRVAR(translate_with_offsets_doc,
 "characters (single[cp]: what code point cp becomes, or NUL to look it up in `special`), and\n"
 "`special`, a dict of code point -> str (empty: dropped) for NUL-marked and astral code points.");
 
+/* Fill `output` with `text` translated; -1 on failure. */
+static int
+translate_into(Output *output, const Text *text, PyObject *single, PyObject *special)
+{
+    const int single_kind = PyUnicode_KIND(single);
+    const void *single_data = PyUnicode_DATA(single);
+    if (output_reserve(output, text->length) < 0) {
+        return -1;
+    }
+    for (Py_ssize_t index = 0; index < text->length; index++) {
+        Py_UCS4 ch = PyUnicode_READ(text->kind, text->data, index);
+        if (ch < 65536) {
+            Py_UCS4 mapped = PyUnicode_READ(single_kind, single_data, ch);
+            if (mapped != 0) {
+                output_put(output, mapped, index);
+                continue;
+            }
+        }
+        PyObject *key = PyLong_FromUnsignedLong(ch);
+        if (key == NULL) {
+            return -1;
+        }
+        PyObject *replacement = PyDict_GetItemWithError(special, key);  /* borrowed */
+        Py_DECREF(key);
+        if (replacement == NULL) {
+            if (PyErr_Occurred()) {
+                return -1;
+            }
+            output_put(output, ch, index);  /* an astral code point the table leaves as it is */
+            continue;
+        }
+        if (!PyUnicode_Check(replacement)) {
+            PyErr_SetString(PyExc_TypeError, "special maps code points to str");
+            return -1;
+        }
+        Py_ssize_t replaced = PyUnicode_GET_LENGTH(replacement);
+        if (output_reserve(output, replaced + (text->length - index)) < 0) {
+            return -1;
+        }
+        for (Py_ssize_t at = 0; at < replaced; at++) {
+            output_put(output, PyUnicode_READ_CHAR(replacement, at), index);
+        }
+    }
+    return 0;
+}
+
 static PyObject *
 translate_with_offsets(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
@@ -285,69 +358,59 @@ translate_with_offsets(PyObject *module, PyObject *const *args, Py_ssize_t nargs
         PyErr_SetString(PyExc_TypeError, "translate_with_offsets() takes 4 arguments");
         return NULL;
     }
-    PyObject *text = args[0], *single = args[1], *special = args[2], *origin_in;
-    if (!PyUnicode_Check(text) || !PyUnicode_Check(single) || PyUnicode_GET_LENGTH(single) != 65536
-        || !PyDict_CheckExact(special)) {
+    PyObject *single = args[1], *special = args[2], *origin_in;
+    Text text;
+    if (text_of(args[0], "translate_with_offsets", &text) < 0) {
+        return NULL;
+    }
+    if (!PyUnicode_Check(single) || PyUnicode_GET_LENGTH(single) != 65536 || !PyDict_CheckExact(special)) {
         PyErr_SetString(PyExc_TypeError, "expects (str, str of 65536 characters, dict, list or None)");
         return NULL;
     }
-    const Py_ssize_t length = PyUnicode_GET_LENGTH(text);
-    if (parse_origin(args[3], length, &origin_in) < 0) {
+    if (parse_origin(args[3], text.length, &origin_in) < 0) {
         return NULL;
     }
-    const int kind = PyUnicode_KIND(text), single_kind = PyUnicode_KIND(single);
-    const void *data = PyUnicode_DATA(text), *single_data = PyUnicode_DATA(single);
     Output output = {NULL, NULL, 0, 0};
-    if (output_reserve(&output, length) < 0) {
-        goto error;
-    }
-    for (Py_ssize_t index = 0; index < length; index++) {
-        Py_UCS4 ch = PyUnicode_READ(kind, data, index);
-        if (ch < 65536) {
-            Py_UCS4 mapped = PyUnicode_READ(single_kind, single_data, ch);
-            if (mapped != 0) {
-                output_put(&output, mapped, index);
-                continue;
-            }
-        }
-        PyObject *key = PyLong_FromUnsignedLong(ch);
-        if (key == NULL) {
-            goto error;
-        }
-        PyObject *replacement = PyDict_GetItemWithError(special, key);  /* borrowed */
-        Py_DECREF(key);
-        if (replacement == NULL) {
-            if (PyErr_Occurred()) {
-                goto error;
-            }
-            output_put(&output, ch, index);  /* an astral code point the table leaves as it is */
-            continue;
-        }
-        if (!PyUnicode_Check(replacement)) {
-            PyErr_SetString(PyExc_TypeError, "special maps code points to str");
-            goto error;
-        }
-        Py_ssize_t replaced = PyUnicode_GET_LENGTH(replacement);
-        if (output_reserve(&output, replaced + (length - index)) < 0) {
-            goto error;
-        }
-        for (Py_ssize_t at = 0; at < replaced; at++) {
-            output_put(&output, PyUnicode_READ_CHAR(replacement, at), index);
-        }
-    }
-    PyObject *result = output_result(&output, origin_in);
-    output_free(&output);
-    return result;
-
-error:
-    output_free(&output);
-    return NULL;
+    return output_finish(&output, origin_in, translate_into(&output, &text, single, special));
 }
 
 PyDoc_STRVAR(collapse_blanks_doc,
 "collapse_blanks(text, origin, /)\n--\n\n"
 "Every run of two or more blanks (\\s\\s+) made one character, a line break if the run holds one,\n"
 "else a space, at the origin of the run's first blank; (text, origin) of the result.");
+
+/* Fill `output` with `text`, its blank runs collapsed; -1 on failure. */
+static int
+collapse_into(Output *output, const Text *text)
+{
+    if (output_reserve(output, text->length) < 0) {
+        return -1;
+    }
+    const int kind = text->kind;
+    const void *data = text->data;
+    Py_ssize_t index = 0;
+    while (index < text->length) {
+        Py_UCS4 ch = PyUnicode_READ(kind, data, index);
+        if (!is_blank(ch)) {
+            output_put(output, ch, index++);
+            continue;
+        }
+        Py_ssize_t end = index + 1;
+        int line_break = ch == '\n';
+        while (end < text->length && is_blank(ch = PyUnicode_READ(kind, data, end))) {
+            line_break |= ch == '\n';
+            end++;
+        }
+        if (end - index == 1) {
+            output_put(output, PyUnicode_READ(kind, data, index), index);
+        }
+        else {
+            output_put(output, line_break ? '\n' : ' ', index);
+        }
+        index = end;
+    }
+    return 0;
+}
 
 static PyObject *
 collapse_blanks(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
@@ -356,49 +419,13 @@ collapse_blanks(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         PyErr_SetString(PyExc_TypeError, "collapse_blanks() takes 2 arguments");
         return NULL;
     }
-    PyObject *text = args[0], *origin_in;
-    if (!PyUnicode_Check(text)) {
-        PyErr_SetString(PyExc_TypeError, "collapse_blanks() expects a str");
+    PyObject *origin_in;
+    Text text;
+    if (text_of(args[0], "collapse_blanks", &text) < 0 || parse_origin(args[1], text.length, &origin_in) < 0) {
         return NULL;
     }
-    const Py_ssize_t length = PyUnicode_GET_LENGTH(text);
-    if (parse_origin(args[1], length, &origin_in) < 0) {
-        return NULL;
-    }
-    const int kind = PyUnicode_KIND(text);
-    const void *data = PyUnicode_DATA(text);
     Output output = {NULL, NULL, 0, 0};
-    if (output_reserve(&output, length) < 0) {
-        goto error;
-    }
-    Py_ssize_t index = 0;
-    while (index < length) {
-        Py_UCS4 ch = PyUnicode_READ(kind, data, index);
-        if (!is_blank(ch)) {
-            output_put(&output, ch, index++);
-            continue;
-        }
-        Py_ssize_t end = index + 1;
-        int line_break = ch == '\n';
-        while (end < length && is_blank(ch = PyUnicode_READ(kind, data, end))) {
-            line_break |= ch == '\n';
-            end++;
-        }
-        if (end - index == 1) {
-            output_put(&output, PyUnicode_READ(kind, data, index), index);
-        }
-        else {
-            output_put(&output, line_break ? '\n' : ' ', index);
-        }
-        index = end;
-    }
-    PyObject *result = output_result(&output, origin_in);
-    output_free(&output);
-    return result;
-
-error:
-    output_free(&output);
-    return NULL;
+    return output_finish(&output, origin_in, collapse_into(&output, &text));
 }
 
 /* ---- phrase automaton ------------------------------------------------------------------------ */
@@ -467,22 +494,19 @@ automaton_class(const Automaton *self, Py_UCS4 ch)
     return low < self->astral_count && self->astral_chars[low] == ch ? self->astral_classes[low] : 0;
 }
 
+/* The keys' character classes, in order of first appearance; -1 on failure. */
 static int
-automaton_build(Automaton *self)
+automaton_classes(Automaton *self)
 {
-    const Py_ssize_t count = PyList_GET_SIZE(self->keys);
-    Py_ssize_t total = 0;
     self->bmp_class = PyMem_Calloc(65536, sizeof(unsigned short));
     if (self->bmp_class == NULL) {
-        goto no_memory;
+        PyErr_NoMemory();
+        return -1;
     }
-    /* Character classes, in order of first appearance. */
     Py_ssize_t classes = 1;
-    for (Py_ssize_t k = 0; k < count; k++) {
+    for (Py_ssize_t k = 0; k < PyList_GET_SIZE(self->keys); k++) {
         PyObject *key = PyList_GET_ITEM(self->keys, k);
-        Py_ssize_t length = PyUnicode_GET_LENGTH(key);
-        total += length;
-        for (Py_ssize_t i = 0; i < length; i++) {
+        for (Py_ssize_t i = 0; i < PyUnicode_GET_LENGTH(key); i++) {
             Py_UCS4 ch = PyUnicode_READ_CHAR(key, i);
             if (automaton_class(self, ch) != 0) {
                 continue;
@@ -495,41 +519,56 @@ automaton_build(Automaton *self)
                 self->bmp_class[ch] = (unsigned short)classes++;
                 continue;
             }
-            Py_UCS4 *chars = PyMem_Realloc(self->astral_chars, (self->astral_count + 1) * sizeof(Py_UCS4));
-            if (chars == NULL) {
-                goto no_memory;
+            Py_ssize_t count = self->astral_count;
+            Py_UCS4 *chars = PyMem_Realloc(self->astral_chars, (size_t)(count + 1) * sizeof(Py_UCS4));
+            if (chars != NULL) {
+                self->astral_chars = chars;
             }
-            self->astral_chars = chars;
-            unsigned short *astral = PyMem_Realloc(self->astral_classes,
-                                                   (self->astral_count + 1) * sizeof(unsigned short));
+            unsigned short *astral = chars == NULL ? NULL
+                : PyMem_Realloc(self->astral_classes, (size_t)(count + 1) * sizeof(unsigned short));
             if (astral == NULL) {
-                goto no_memory;
+                PyErr_NoMemory();
+                return -1;
             }
             self->astral_classes = astral;
-            Py_ssize_t at = self->astral_count;
-            while (at > 0 && chars[at - 1] > ch) {  /* keep them sorted */
-                chars[at] = chars[at - 1];
-                astral[at] = astral[at - 1];
-                at--;
+            while (count > 0 && chars[count - 1] > ch) {  /* kept sorted for the binary search */
+                chars[count] = chars[count - 1];
+                astral[count] = astral[count - 1];
+                count--;
             }
-            chars[at] = ch;
-            astral[at] = (unsigned short)classes++;
+            chars[count] = ch;
+            astral[count] = (unsigned short)classes++;
             self->astral_count++;
         }
     }
     self->classes = classes;
-    /* The trie: goto entries in the same table that becomes the full transition table. */
-    const Py_ssize_t most_states = total + 1;
-    self->delta = PyMem_Malloc((size_t)(most_states * classes) * sizeof(int));
+    return 0;
+}
+
+static int
+automaton_build(Automaton *self)
+{
+    if (automaton_classes(self) < 0) {
+        return -1;
+    }
+    const Py_ssize_t count = PyList_GET_SIZE(self->keys), classes = self->classes;
+    Py_ssize_t most_states = 1;
+    for (Py_ssize_t k = 0; k < count; k++) {
+        most_states += PyUnicode_GET_LENGTH(PyList_GET_ITEM(self->keys, k));
+    }
+    int status = -1;
     Py_ssize_t *terminal = PyMem_Malloc((size_t)most_states * sizeof(Py_ssize_t));
     int *fail = PyMem_Malloc((size_t)most_states * sizeof(int));
     int *queue = PyMem_Malloc((size_t)most_states * sizeof(int));
-    if (self->delta == NULL || terminal == NULL || fail == NULL || queue == NULL) {
-        PyMem_Free(terminal);
-        PyMem_Free(fail);
-        PyMem_Free(queue);
+    Py_ssize_t *own_start = PyMem_Malloc((size_t)most_states * sizeof(Py_ssize_t));
+    Py_ssize_t *own_length = PyMem_Malloc((size_t)most_states * sizeof(Py_ssize_t));
+    Py_ssize_t *flat = NULL;
+    self->delta = PyMem_Malloc((size_t)(most_states * classes) * sizeof(int));
+    if (terminal == NULL || fail == NULL || queue == NULL || own_start == NULL || own_length == NULL
+        || self->delta == NULL) {
         goto no_memory;
     }
+    /* The trie: goto entries in the table that becomes the full transition table. */
     for (Py_ssize_t i = 0; i < most_states * classes; i++) {
         self->delta[i] = -1;
     }
@@ -537,34 +576,25 @@ automaton_build(Automaton *self)
     terminal[0] = -1;
     for (Py_ssize_t k = 0; k < count; k++) {
         PyObject *key = PyList_GET_ITEM(self->keys, k);
-        Py_ssize_t length = PyUnicode_GET_LENGTH(key);
-        if (length == 0) {
-            continue;
-        }
-        Py_ssize_t state = 0;
+        Py_ssize_t length = PyUnicode_GET_LENGTH(key), state = 0;
         for (Py_ssize_t i = 0; i < length; i++) {
-            Py_ssize_t cls = automaton_class(self, PyUnicode_READ_CHAR(key, i));
-            int *next = &self->delta[state * classes + cls];
+            int *next = &self->delta[state * classes + automaton_class(self, PyUnicode_READ_CHAR(key, i))];
             if (*next < 0) {
                 terminal[states] = -1;
                 *next = (int)states++;
             }
             state = *next;
         }
-        terminal[state] = k;  /* a repeated key: the last value wins, as with add_word */
+        if (length > 0) {
+            terminal[state] = k;  /* a repeated key: the last value wins, as with add_word */
+        }
     }
     /* Breadth first: failure links, the full transition table and each state's outputs (its own key,
-     * then its failure state's outputs). */
-    Py_ssize_t outputs_held = 0, outputs_size = 0;
-    self->output_start = PyMem_Malloc((size_t)(states + 1) * sizeof(Py_ssize_t));
-    if (self->output_start == NULL) {
-        PyMem_Free(terminal);
-        PyMem_Free(fail);
-        PyMem_Free(queue);
-        goto no_memory;
-    }
-    Py_ssize_t head = 0, tail = 0;
+     * then its failure state's outputs, laid out already: that state is shallower). */
+    Py_ssize_t head = 0, tail = 0, outputs_held = 0, outputs_size = 0;
     fail[0] = 0;
+    own_start[0] = 0;
+    own_length[0] = 0;
     for (Py_ssize_t cls = 0; cls < classes; cls++) {
         int *next = &self->delta[cls];
         if (*next < 0) {
@@ -575,20 +605,8 @@ automaton_build(Automaton *self)
             queue[tail++] = *next;
         }
     }
-    Py_ssize_t *order = PyMem_Malloc((size_t)states * sizeof(Py_ssize_t));
-    Py_ssize_t *own_start = PyMem_Malloc((size_t)states * sizeof(Py_ssize_t));
-    Py_ssize_t *own_length = PyMem_Malloc((size_t)states * sizeof(Py_ssize_t));
-    Py_ssize_t *flat = NULL;
-    if (order == NULL || own_start == NULL || own_length == NULL) {
-        goto build_no_memory;
-    }
-    Py_ssize_t ordered = 0;
-    order[ordered++] = 0;
-    own_start[0] = 0;
-    own_length[0] = 0;
     while (head < tail) {
         int state = queue[head++];
-        order[ordered++] = state;
         for (Py_ssize_t cls = 0; cls < classes; cls++) {
             int *next = &self->delta[state * classes + cls];
             int fallback = self->delta[fail[state] * classes + cls];
@@ -600,14 +618,13 @@ automaton_build(Automaton *self)
                 queue[tail++] = *next;
             }
         }
-        /* outputs: own key, then those of the failure state (already laid out: it is shallower) */
         Py_ssize_t inherited = own_length[fail[state]];
         Py_ssize_t length = (terminal[state] >= 0) + inherited;
         if (outputs_held + length > outputs_size) {
             outputs_size = Py_MAX(outputs_held + length, 2 * outputs_size + 64);
             Py_ssize_t *grown = PyMem_Realloc(flat, (size_t)outputs_size * sizeof(Py_ssize_t));
             if (grown == NULL) {
-                goto build_no_memory;
+                goto no_memory;
             }
             flat = grown;
         }
@@ -619,10 +636,11 @@ automaton_build(Automaton *self)
         memcpy(flat + outputs_held, flat + own_start[fail[state]], (size_t)inherited * sizeof(Py_ssize_t));
         outputs_held += inherited;
     }
-    /* Lay the outputs out by state number, so that a state's outputs are output_start[s]..[s+1]. */
+    /* The outputs by state number: state s reports outputs[output_start[s] .. output_start[s + 1]]. */
+    self->output_start = PyMem_Malloc((size_t)(states + 1) * sizeof(Py_ssize_t));
     self->outputs = PyMem_Malloc((size_t)Py_MAX(outputs_held, 1) * sizeof(Py_ssize_t));
-    if (self->outputs == NULL) {
-        goto build_no_memory;
+    if (self->output_start == NULL || self->outputs == NULL) {
+        goto no_memory;
     }
     Py_ssize_t at = 0;
     for (Py_ssize_t state = 0; state < states; state++) {
@@ -632,26 +650,19 @@ automaton_build(Automaton *self)
     }
     self->output_start[states] = at;
     self->states = states;
-    PyMem_Free(order);
-    PyMem_Free(own_start);
-    PyMem_Free(own_length);
-    PyMem_Free(flat);
-    PyMem_Free(terminal);
-    PyMem_Free(fail);
-    PyMem_Free(queue);
-    return 0;
+    status = 0;
+    goto done;
 
-build_no_memory:
-    PyMem_Free(order);
-    PyMem_Free(own_start);
-    PyMem_Free(own_length);
-    PyMem_Free(flat);
-    PyMem_Free(terminal);
-    PyMem_Free(fail);
-    PyMem_Free(queue);
 no_memory:
     PyErr_NoMemory();
-    return -1;
+done:
+    PyMem_Free(terminal);
+    PyMem_Free(fail);
+    PyMem_Free(queue);
+    PyMem_Free(own_start);
+    PyMem_Free(own_length);
+    PyMem_Free(flat);
+    return status;
 }
 
 static PyObject *
@@ -694,16 +705,13 @@ PyDoc_STRVAR(automaton_scan_doc,
 static PyObject *
 automaton_scan(Automaton *self, PyObject *text)
 {
-    if (!PyUnicode_Check(text)) {
-        PyErr_Format(PyExc_TypeError, "scan() expects str, not %.100s", Py_TYPE(text)->tp_name);
+    Text t;
+    if (text_of(text, "scan", &t) < 0 || hold_positions(t.length + 1) < 0) {
         return NULL;
     }
-    const Py_ssize_t length = PyUnicode_GET_LENGTH(text);
-    if (hold_positions(length + 1) < 0) {
-        return NULL;
-    }
-    const int kind = PyUnicode_KIND(text);
-    const void *data = PyUnicode_DATA(text);
+    const Py_ssize_t length = t.length;
+    const int kind = t.kind;
+    const void *data = t.data;
     PyObject *found = PyList_New(0);
     if (found == NULL) {
         return NULL;
