@@ -148,7 +148,7 @@ def test_automaton_reports_what_pyahocorasick_reports_in_its_order(keys: list[st
     values = [(index, key) for index, key in enumerate(keys)]  # a repeated key: the last value wins
     if not any(keys):
         return  # pyahocorasick cannot make an automaton without keys
-    assert native.Automaton(keys, values).scan(text) == list(_pyahocorasick(keys, values).iter(text))
+    assert native.Automaton(keys, values).iter(text) == list(_pyahocorasick(keys, values).iter(text))
 
 
 @needs_native
@@ -161,7 +161,7 @@ def test_automaton_of_the_dictionary_on_the_seed_articles() -> None:
     reference = _pyahocorasick(keys, values)
     for path in sorted((SEEDS / "articles").glob("*.txt")):
         view = actors.matching_view(path.read_text(encoding="utf-8"))[0]
-        found = automaton.scan(view)
+        found = automaton.iter(view)
         assert found and found == list(reference.iter(view))
 
 
@@ -170,8 +170,8 @@ def test_automaton_pickles_and_checks_its_arguments() -> None:
     automaton = native.Automaton(["وزير", "وزير الخارجية"], ["minister", "foreign minister"])
     copy = pickle.loads(pickle.dumps(automaton))
     assert (
-        copy.scan("قال وزير الخارجية")
-        == automaton.scan("قال وزير الخارجية")
+        copy.iter("قال وزير الخارجية")
+        == automaton.iter("قال وزير الخارجية")
         == [
             (7, "minister"),
             (16, "foreign minister"),
@@ -195,4 +195,4 @@ def test_texts_longer_than_the_shared_positions() -> None:
         folded.folded, folded.origin
     )
     automaton = native.Automaton(["وزير"], ["minister"])
-    assert automaton.scan(text)[-1] == (len(text) - 11, "minister")
+    assert automaton.iter(text)[-1] == (len(text) - 11, "minister")

@@ -697,16 +697,16 @@ automaton_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
     return (PyObject *)self;
 }
 
-PyDoc_STRVAR(automaton_scan_doc,
-"scan(text, /)\n--\n\n"
-"[(index of the last character, value), ...] for every occurrence of every key in `text`, as\n"
-"pyahocorasick's Automaton.iter(text) gives them.");
+PyDoc_STRVAR(automaton_iter_doc,
+"iter(text, /)\n--\n\n"
+"[(index of the last character, value), ...] for every occurrence of every key in `text`: what\n"
+"pyahocorasick's Automaton.iter(text) yields, as a list, so that either automaton serves a caller.");
 
 static PyObject *
-automaton_scan(Automaton *self, PyObject *text)
+automaton_iter(Automaton *self, PyObject *text)
 {
     Text t;
-    if (text_of(text, "scan", &t) < 0 || hold_positions(t.length + 1) < 0) {
+    if (text_of(text, "iter", &t) < 0 || hold_positions(t.length + 1) < 0) {
         return NULL;
     }
     const Py_ssize_t length = t.length;
@@ -747,7 +747,7 @@ automaton_length(Automaton *self)
 }
 
 static PyMethodDef automaton_methods[] = {
-    {"scan", (PyCFunction)automaton_scan, METH_O, automaton_scan_doc},
+    {"iter", (PyCFunction)automaton_iter, METH_O, automaton_iter_doc},
     {"__reduce__", (PyCFunction)automaton_reduce, METH_NOARGS, NULL},
     {NULL, NULL, 0, NULL},
 };

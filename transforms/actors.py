@@ -517,7 +517,7 @@ class ActorResolver:
     def _phrase_automaton(self, title_automaton: ahocorasick.Automaton) -> Any:
         """The dictionary's and the titles' keys in one automaton, so that a document is scanned
         once for both: each key holds (dictionary entry or None, title entry or None). The C
-        automaton where it is built (`_scan` reads what either reports, in the same order)."""
+        automaton where it is built: its `iter` reports what pyahocorasick's does, in the same order."""
         entries: dict[str, list[_Entry | None]] = {}
         for slot, automaton in enumerate((self._dictionary, title_automaton)):
             for key, entry in automaton.items():
@@ -710,8 +710,7 @@ class ActorResolver:
         """Dictionary and title keys found in the view, each as (index of its last character, entry),
         in the order the automaton reports them."""
         dictionary_hits, title_hits = [], []
-        phrases = self._phrases
-        for last, (dictionary_entry, title_entry) in phrases.scan(view) if native else phrases.iter(view):
+        for last, (dictionary_entry, title_entry) in self._phrases.iter(view):
             if dictionary_entry is not None:
                 dictionary_hits.append((last, dictionary_entry))
             if title_entry is not None:
